@@ -1,0 +1,58 @@
+# Decide: the front door. `make run` serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install messages-compiled run test test-e2e lint typecheck bench bench-smoke messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled with polib, so a machine without GNU gettext can still build the translations.
+messages-compiled: $(STAMP)
+	$(BIN)/python manage.py compile_translations
+
+run: $(STAMP) messages-compiled
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Decide is running on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	@$(BIN)/python manage.py demo_logins
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+test: $(STAMP) messages-compiled
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-e2e: $(STAMP) messages-compiled
+	$(BIN)/python -m pytest tests/e2e -m e2e $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l es -l en -l fr --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/python manage.py compile_translations
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --full
+
+bench-smoke: $(STAMP)
+	$(BIN)/python -m bench.run --smoke
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,197 @@
+"""Accounts, districts, the census registry, and the audit log.
+
+A census record holds no identity document in clear: only its keyed hash
+(`accounts.census.document_hash`). Verification binds an account to one record,
+and a record to at most one account (a one-to-one column, so a unique index).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Area(models.TextChoices):
+    RURAL = "rural", _("Rural")
+    URBAN = "urban", _("Urban")
+
+
+class Gender(models.TextChoices):
+    """As the census registry records it; `unknown` when the registry has nothing."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    ANOTHER = "another", _("Another")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class DeclaredGender(models.TextChoices):
+    """What a citizen may say of themselves on the profile (optional)."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    ANOTHER = "another", _("Another")
+    PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+
+class Region(models.Model):
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Province(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="provinces")
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class District(models.Model):
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
+    code = models.CharField(_("code"), max_length=6, unique=True, help_text=_("e.g. Peru's six-digit ubigeo"))
+    name = models.CharField(_("name"), max_length=120)
+    area = models.CharField(_("area"), max_length=5, choices=Area.choices)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(area__in=Area.values), name="district_area_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.province.name})"
+
+
+class CensusRecord(models.Model):
+    """One eligible resident. Eligibility to vote and support belongs to this row, not to an account."""
+
+    document_hash = models.CharField(_("document hash"), max_length=64, unique=True)
+    birth_date = models.DateField(_("birth date"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="census_records")
+    gender = models.CharField(_("gender"), max_length=7, choices=Gender.choices, default=Gender.UNKNOWN)
+    # Copied from the district unless the census file overrides it; kept here so statistics need no join.
+    area = models.CharField(_("area"), max_length=5, choices=Area.choices)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(gender__in=Gender.values), name="census_gender_valid"),
+            models.CheckConstraint(condition=Q(area__in=Area.values), name="census_area_valid"),
+        ]
+        indexes = [models.Index(fields=["district", "gender", "area"], name="census_cell_idx")]
+
+    def __str__(self) -> str:
+        return f"census #{self.pk}"
+
+
+class User(AbstractUser):
+    """An account. `census_record` set means verified; email is the sign-in identity."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(_("public name"), max_length=80, blank=True)
+    census_record = models.OneToOneField(
+        CensusRecord,
+        verbose_name=_("census record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    declared_gender = models.CharField(
+        _("gender (optional)"), max_length=10, choices=DeclaredGender.choices, blank=True
+    )
+    declared_district = models.ForeignKey(
+        District,
+        verbose_name=_("district (optional)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    blocked_at = models.DateTimeField(_("blocked at"), null=True, blank=True)
+    blocked_reason = models.TextField(_("reason for blocking"), blank=True)
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(census_record__isnull=True) | Q(verified_at__isnull=False),
+                name="user_verified_has_date",
+            ),
+        ]
+
+    @property
+    def is_verified(self) -> bool:
+        return self.census_record_id is not None
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_at is not None
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.email.split("@", 1)[0]
+
+
+class AuditEntry(models.Model):
+    """Every moderation and administration action: who, when, where, what, why. Never a document number."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    action = models.CharField(_("action"), max_length=64)
+    target_type = models.CharField(_("target type"), max_length=64, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+class CensusImport(models.Model):
+    """One census file import, with its progress (for the admin) and its problems."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected")
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_created = models.PositiveIntegerField(_("records created"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("records unchanged"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"

@@ -1,0 +1,41 @@
+"""Every write to accounts: one typed, atomic function per action."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .audit import audit_record
+from .models import DeclaredGender, District, User
+
+
+@transaction.atomic
+def profile_update(*, user: User, display_name: str, declared_gender: str, declared_district: District | None) -> User:
+    user.display_name = display_name
+    user.declared_gender = declared_gender if declared_gender in DeclaredGender.values else ""
+    user.declared_district = declared_district
+    user.full_clean()
+    user.save(update_fields=["display_name", "declared_gender", "declared_district"])
+    return user
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Anonymise rather than delete rows: proposals and comments others replied to stay readable.
+
+    The census binding is released so the person can verify a new account later; what they
+    already did (supports, votes) stays counted, because eligibility belongs to the census record.
+    """
+    audit_record(actor=user, action="account.delete", target=user)
+    user.email = f"deleted-{user.pk}@invalid.decide"
+    user.username = f"deleted-{user.pk}"
+    user.display_name = ""
+    user.first_name = user.last_name = ""
+    user.declared_gender = ""
+    user.declared_district = None
+    user.census_record = None
+    user.verified_at = None
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    user.emailaddress_set.all().delete()
+    user.authenticator_set.all().delete()

@@ -1,0 +1,26 @@
+"""Build the demo site idempotently: each app's `demo.seed()` in dependency order."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+# Dependency order: accounts (districts, census, people) → cms → proposals → votes.
+DEMO_MODULES = ("accounts.demo", "cms.demo", "proposals.demo", "votes.demo")
+
+
+class Command(BaseCommand):
+    help = "Create (or complete) the demo site. Running it twice changes nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for module_name in DEMO_MODULES:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name != module_name:
+                    raise
+                continue
+            module.seed()
+            self.stdout.write(f"Demo data ready: {module_name.split('.')[0]}")

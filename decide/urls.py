@@ -1,0 +1,33 @@
+"""Site URLs: accounts, health, admin, app routes; Wagtail serves the page tree last."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from decide import views
+
+handler400 = "decide.views.bad_request"
+handler403 = "decide.views.permission_denied"
+handler404 = "decide.views.page_not_found"
+handler500 = "decide.views.server_error"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("django-admin/", admin.site.urls),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("accounts.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail last: it serves the page tree, and process pages route their own proposal URLs.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,320 @@
+"""Processes (Wagtail pages) and what they host: proposals, supports, debate, flags, live events.
+
+Proposals, supports and comments are ordinary models tied to their process page:
+they are high-volume, written concurrently by citizens, and need database
+constraints, not page revisions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from accounts.models import CensusRecord, District, Province
+from cms.blocks import BaseStreamBlock
+
+
+class Phase(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    PROPOSALS = "proposals", _("Proposals")
+    SUPPORTS = "supports", _("Supports")
+    DEBATE = "debate", _("Debate")
+    VOTE = "vote", _("Vote")
+    RESULTS = "results", _("Results")
+
+
+class ProcessPage(RoutablePageMixin, Page):  # type: ignore[misc]
+    """A participatory process: its intro, calendar of phases, and the proposals it hosts."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
+    scope_province = models.ForeignKey(
+        Province, verbose_name=_("scope: province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scope_district = models.ForeignKey(
+        District, verbose_name=_("scope: district"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposals_opens = models.DateTimeField(_("proposals open"))
+    proposals_closes = models.DateTimeField(_("proposals close"))
+    supports_opens = models.DateTimeField(_("supports open"))
+    supports_closes = models.DateTimeField(_("supports close"))
+    debate_opens = models.DateTimeField(_("debate opens"))
+    debate_closes = models.DateTimeField(_("debate closes"))
+    vote_opens = models.DateTimeField(_("vote opens"))
+    vote_closes = models.DateTimeField(_("vote closes"))
+    results_on = models.DateTimeField(_("results published from"))
+    support_threshold_percent = models.DecimalField(
+        _("support threshold (% of eligible census)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+    pre_moderation = models.BooleanField(_("moderate proposals before publishing"), default=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("scope_province"), FieldPanel("scope_district")], heading=_("Scope")),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("proposals_opens"), FieldPanel("proposals_closes")]),
+                FieldRowPanel([FieldPanel("supports_opens"), FieldPanel("supports_closes")]),
+                FieldRowPanel([FieldPanel("debate_opens"), FieldPanel("debate_closes")]),
+                FieldRowPanel([FieldPanel("vote_opens"), FieldPanel("vote_closes")]),
+                FieldPanel("results_on"),
+            ],
+            heading=_("Calendar"),
+        ),
+        MultiFieldPanel([FieldPanel("support_threshold_percent"), FieldPanel("pre_moderation")], heading=_("Rules")),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("participatory process")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope_province__isnull=True) | Q(scope_district__isnull=True),
+                name="process_one_scope",
+            ),
+            models.CheckConstraint(condition=Q(proposals_closes__gte=F("proposals_opens")), name="process_proposals_dates"),
+            models.CheckConstraint(condition=Q(supports_closes__gte=F("supports_opens")), name="process_supports_dates"),
+            models.CheckConstraint(condition=Q(debate_closes__gte=F("debate_opens")), name="process_debate_dates"),
+            models.CheckConstraint(condition=Q(vote_closes__gte=F("vote_opens")), name="process_vote_dates"),
+        ]
+
+    def is_open(self, phase: Phase, at: datetime | None = None) -> bool:
+        now = at or timezone.now()
+        opens, closes = {
+            Phase.PROPOSALS: (self.proposals_opens, self.proposals_closes),
+            Phase.SUPPORTS: (self.supports_opens, self.supports_closes),
+            Phase.DEBATE: (self.debate_opens, self.debate_closes),
+            Phase.VOTE: (self.vote_opens, self.vote_closes),
+        }[phase]
+        return bool(opens <= now < closes)
+
+    def current_phases(self, at: datetime | None = None) -> list[Phase]:
+        """Phases may overlap (debate usually runs beside supports)."""
+        now = at or timezone.now()
+        phases = [p for p in (Phase.PROPOSALS, Phase.SUPPORTS, Phase.DEBATE, Phase.VOTE) if self.is_open(p, now)]
+        if not phases:
+            phases = [Phase.RESULTS if now >= self.results_on else Phase.UPCOMING]
+        return phases
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting moderation")
+    PUBLISHED = "published", _("Published")
+    GATHERING = "gathering", _("Gathering supports")
+    QUALIFIED = "qualified", _("Qualified for a vote")
+    IN_VOTE = "in_vote", _("In vote")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    ARCHIVED = "archived", _("Archived")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    HIDDEN = "hidden", _("Hidden by moderation")
+
+
+# What the public sees: everything past moderation that is not a side exit.
+PUBLIC_STATUSES = (
+    ProposalStatus.PUBLISHED,
+    ProposalStatus.GATHERING,
+    ProposalStatus.QUALIFIED,
+    ProposalStatus.IN_VOTE,
+    ProposalStatus.ACCEPTED,
+    ProposalStatus.REJECTED,
+    ProposalStatus.ARCHIVED,
+)
+
+
+class ProposalKind(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen proposal")
+    INSTITUTIONAL = "institutional", _("Institutional bill")
+
+
+class Proposal(index.Indexed, models.Model):
+    process = models.ForeignKey(ProcessPage, on_delete=models.CASCADE, related_name="proposals")
+    title = models.CharField(_("title"), max_length=150)
+    summary = models.CharField(_("summary"), max_length=500)
+    body = models.TextField(_("text of the proposal"), help_text=_("Cleaned HTML; see decide.sanitize."))
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals")
+    kind = models.CharField(_("kind"), max_length=13, choices=ProposalKind.choices, default=ProposalKind.CITIZEN)
+    status = models.CharField(_("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT)
+    # Kept in step by the support services inside their transaction, for lists sorted by support.
+    support_count = models.PositiveIntegerField(_("supports"), default=0)
+    debate_locked = models.BooleanField(_("debate locked"), default=False)
+    status_reason = models.TextField(_("reason for the last status change"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+        index.FilterField("process_id"),
+        index.FilterField("status"),
+        index.FilterField("category_id"),
+        index.FilterField("district_id"),
+    ]
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=ProposalKind.values), name="proposal_kind_valid"),
+            models.CheckConstraint(condition=~Q(title=""), name="proposal_title_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["process", "status", "-published_at"], name="proposal_list_idx"),
+            models.Index(fields=["process", "status", "-support_count"], name="proposal_support_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def live_group(self) -> str:
+        return f"proposal.{self.pk}"
+
+
+class Support(models.Model):
+    """One per person (census record) per proposal; the unique constraint holds under any concurrency."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
+    census_record = models.ForeignKey(CensusRecord, on_delete=models.PROTECT, related_name="supports")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["proposal", "census_record"], name="one_support_per_person")]
+
+
+class Follow(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="one_follow_per_user")]
+
+
+class Stance(models.TextChoices):
+    FOR = "for", _("For")
+    NEUTRAL = "neutral", _("Neutral")
+    AGAINST = "against", _("Against")
+
+
+class Comment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField(_("comment"), help_text=_("Cleaned HTML; see decide.sanitize."))
+    stance = models.CharField(_("stance"), max_length=7, choices=Stance.choices, default=Stance.NEUTRAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.TextField(blank=True)
+    is_official = models.BooleanField(_("official answer"), default=False)
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    agree_count = models.PositiveIntegerField(default=0)
+    disagree_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stance__in=Stance.values), name="comment_stance_valid"),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="comment_not_own_parent"),
+        ]
+        indexes = [models.Index(fields=["proposal", "created_at"], name="comment_thread_idx")]
+
+    def __str__(self) -> str:
+        return f"comment #{self.pk} on {self.proposal_id}"
+
+
+class CommentReaction(models.Model):
+    class Value(models.IntegerChoices):
+        AGREE = 1, _("Agree")
+        DISAGREE = -1, _("Disagree")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    value = models.SmallIntegerField(choices=Value.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="one_reaction_per_user"),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="reaction_value_valid"),
+        ]
+
+
+class Flag(models.Model):
+    """A citizen's report of a proposal or a comment, for the moderators' queue."""
+
+    proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    reason = models.TextField(_("reason"), max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(proposal__isnull=False) & Q(comment__isnull=True))
+                | (Q(proposal__isnull=True) & Q(comment__isnull=False)),
+                name="flag_one_target",
+            ),
+            models.UniqueConstraint(fields=["reporter", "proposal"], name="one_flag_per_proposal"),
+            models.UniqueConstraint(fields=["reporter", "comment"], name="one_flag_per_comment"),
+        ]
+
+
+class ProposalEvent(models.Model):
+    """The log of live events per proposal: its id is the event id a reconnecting viewer sends back."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=40)
+    text = models.TextField(help_text="The event exactly as sent over the socket (JSON).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["proposal", "id"], name="proposal_event_idx")]
