@@ -22,6 +22,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("proposals/", include("proposals.urls")),
+    path("polls/", include("votes.urls")),
 ]
 
 if settings.DEBUG:

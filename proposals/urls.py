@@ -1,0 +1,9 @@
+"""Proposal actions that are not pages of a process (pages are routed by ProcessPage)."""
+
+from django.urls import path
+
+app_name = "proposals"
+
+urlpatterns: list = [
+    # filled by the proposals and debate work
+]
