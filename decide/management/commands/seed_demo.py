@@ -8,7 +8,14 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 # Dependency order: accounts (districts, census, people) → cms → proposals → votes.
-DEMO_MODULES = ("accounts.demo", "cms.demo", "proposals.demo", "votes.demo")
+DEMO_MODULES = (
+    "accounts.demo",
+    "cms.demo",
+    "proposals.demo",
+    "proposals.demo_debate",
+    "votes.demo",
+    "votes.demo_results",
+)
 
 
 class Command(BaseCommand):
