@@ -185,7 +185,11 @@ class CensusImport(models.Model):
     rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
     rows_created = models.PositiveIntegerField(_("records created"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("records unchanged"), default=0)
+    rows_updated = models.PositiveIntegerField(_("records updated"), default=0)
     problems = models.JSONField(_("problems"), default=list, blank=True)
+    # `problems` keeps the first CENSUS_IMPORT_PROBLEMS_KEPT; this counts them all.
+    problems_total = models.PositiveIntegerField(_("problems found"), default=0)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -195,3 +199,23 @@ class CensusImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+
+class VerificationCode(models.Model):
+    """A pending SMS step: the census matched, the account binds once the code comes back.
+
+    Only the code's hash is kept, and at most one pending code per account.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_verification"
+    )
+    census_record = models.ForeignKey(CensusRecord, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    phone_hint = models.CharField(_("phone (last digits)"), max_length=8, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"verification code for account #{self.user_id}"

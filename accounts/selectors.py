@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import QuerySet
+
 from .census import document_hash
-from .models import CensusRecord
+from .models import CensusImport, CensusRecord, District, Province, User
 
 
 def census_record_lookup(*, document_number: str, birth_date: date) -> CensusRecord | None:
@@ -19,3 +21,36 @@ def census_record_lookup(*, document_number: str, birth_date: date) -> CensusRec
         .filter(document_hash=document_hash(document_number), birth_date=birth_date)
         .first()
     )
+
+
+def census_record_for(document_number: str, birth_date: date) -> CensusRecord | None:
+    """Positional alias of `census_record_lookup`."""
+    return census_record_lookup(document_number=document_number, birth_date=birth_date)
+
+
+def eligible_census(
+    scope_province: Province | None = None, scope_district: District | None = None
+) -> QuerySet[CensusRecord]:
+    """The eligible residents of a scope (the whole census when no scope is given).
+
+    Support thresholds and poll eligibility count these rows, not accounts: a person
+    counts once whether or not, and however often, they signed up.
+    """
+    records = CensusRecord.objects.all()
+    if scope_district is not None:
+        records = records.filter(district=scope_district)
+    elif scope_province is not None:
+        records = records.filter(district__province=scope_province)
+    return records
+
+
+def account_for_census_record(record: CensusRecord) -> User | None:
+    return User.objects.filter(census_record=record).first()
+
+
+def districts_for_choice() -> QuerySet[District]:
+    return District.objects.select_related("province").order_by("province__name", "name")
+
+
+def census_imports_recent(*, limit: int = 50) -> QuerySet[CensusImport]:
+    return CensusImport.objects.select_related("started_by").order_by("-created_at")[:limit]
