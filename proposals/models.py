@@ -177,6 +177,8 @@ class Proposal(index.Indexed, models.Model):
     support_count = models.PositiveIntegerField(_("supports"), default=0)
     debate_locked = models.BooleanField(_("debate locked"), default=False)
     status_reason = models.TextField(_("reason for the last status change"), blank=True)
+    # Where a hidden proposal returns when a moderator restores it.
+    status_before_hidden = models.CharField(max_length=10, choices=ProposalStatus.choices, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
