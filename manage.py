@@ -7,9 +7,15 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "decide.settings.dev")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as exc:
+        # A configuration mistake (bad DATABASE_URL, missing secret) is a sentence, not a traceback.
+        sys.stderr.write(f"Decide cannot start: {exc}\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":
