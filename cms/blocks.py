@@ -18,7 +18,9 @@ class HeadingBlock(blocks.StructBlock):
 
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock()
-    alt_text = blocks.CharBlock(label=_("Text alternative"), max_length=250, help_text=_("What the image shows, for screen readers."))
+    alt_text = blocks.CharBlock(
+        label=_("Text alternative"), max_length=250, help_text=_("What the image shows, for screen readers.")
+    )
     caption = blocks.CharBlock(required=False, max_length=250)
 
     class Meta:
