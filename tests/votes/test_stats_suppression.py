@@ -155,4 +155,7 @@ def test_random_tables_never_leak_a_suppressed_entry(seed: int) -> None:
 def test_the_oracle_catches_primary_suppression_alone() -> None:
     # Guard on the checker itself: hiding only the small cell leaks it, and the oracle must say so.
     assert _recoverable([[4, 60], [300, 280]], {(0, 0)}) == {(0, 0)}
-    assert _recoverable([[3, 4, 50], [5, 6, 70], [80, 90, 2]], {(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 2), (2, 1)})
+    blocks = {(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3)}
+    matrix = [[3, 4, 50, 60], [5, 6, 7, 70], [80, 90, 2, 8], [85, 95, 9, 1]]
+    assert _recoverable(matrix, blocks) == set()
+    assert _recoverable(matrix, blocks | {(1, 2)}) == {(1, 2)}, "a hidden cell joining two blocks is solvable"
