@@ -11,7 +11,7 @@ from typing import Any
 
 from decide.live import encode_event, send_after_commit
 
-from .models import Proposal, ProposalEvent
+from .models import Comment, Proposal, ProposalEvent
 
 
 def publish(proposal: Proposal, kind: str, data: dict[str, Any]) -> ProposalEvent:
@@ -33,3 +33,50 @@ def status_changed(proposal: Proposal) -> ProposalEvent:
         "proposal.status",
         {"proposal": proposal.pk, "status": proposal.status, "label": str(proposal.get_status_display())},
     )
+
+
+# --- debate (proposals.debate_services) -----------------------------------------------
+# Comment HTML comes rendered by the page's own templates, once per site language,
+# so the client inserts it as is and every viewer sees what a page load would show.
+
+
+def comment_created(comment: Comment, html: dict[str, str]) -> ProposalEvent:
+    return publish(
+        comment.proposal,
+        "comment.created",
+        {"comment": comment.pk, "parent": comment.parent_id, "pinned": comment.is_pinned, "html": html},
+    )
+
+
+def comment_edited(comment: Comment, html: dict[str, str]) -> ProposalEvent:
+    """Its words, stance, official mark or pin changed: `html` is the comment without its replies."""
+    return publish(
+        comment.proposal,
+        "comment.edited",
+        {"comment": comment.pk, "parent": comment.parent_id, "pinned": comment.is_pinned, "html": html},
+    )
+
+
+def comment_removed(comment: Comment, html: dict[str, str], *, reason: str) -> ProposalEvent:
+    """Hidden by moderators, deleted by its author, or its author blocked: `html` is what stays in its place."""
+    return publish(comment.proposal, "comment.removed", {"comment": comment.pk, "reason": reason, "html": html})
+
+
+def comment_restored(comment: Comment, html: dict[str, str]) -> ProposalEvent:
+    return publish(
+        comment.proposal,
+        "comment.restored",
+        {"comment": comment.pk, "parent": comment.parent_id, "pinned": comment.is_pinned, "html": html},
+    )
+
+
+def comment_reactions(comment: Comment) -> ProposalEvent:
+    return publish(
+        comment.proposal,
+        "comment.reactions",
+        {"comment": comment.pk, "agree": comment.agree_count, "disagree": comment.disagree_count},
+    )
+
+
+def debate_lock_changed(proposal: Proposal, message: dict[str, str]) -> ProposalEvent:
+    return publish(proposal, "debate.locked", {"proposal": proposal.pk, "locked": proposal.debate_locked, "message": message})

@@ -1,0 +1,249 @@
+"""Debate actions as plain forms: POST, then a redirect back to the comment on the proposal page.
+
+Views parse, look up, call one service and answer; the rules live in
+`debate_permissions` and `debate_services`. A refusal or bad input gets a page
+that says why (403 / 400) with the form kept, never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from . import debate_services as services
+from .debate_forms import CommentEditForm, CommentForm, FlagForm, LockForm, ModerationForm, ReactionForm
+from .debate_permissions import comment_can_moderate, debate_can_lock, debate_can_view
+from .debate_selectors import comment_page_url, proposal_page_url
+from .models import Comment, Proposal
+
+ACTION_TEMPLATE = "proposals/debate/comment_action.html"
+# Per person, and per address (generous: a whole village may share one connection).
+POST_RATE_USER = "6/m"
+POST_RATE_IP = "30/m"
+REACT_RATE_USER = "60/m"
+
+
+def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
+    proposal = get_object_or_404(Proposal.objects.select_related("process"), pk=proposal_id)
+    if not debate_can_view(request.user, proposal):
+        raise Http404
+    return proposal
+
+
+def _comment(request: HttpRequest, comment_id: int) -> Comment:
+    comment = get_object_or_404(Comment.objects.select_related("author", "proposal__process"), pk=comment_id)
+    if not debate_can_view(request.user, comment.proposal):
+        raise Http404
+    return comment
+
+
+def _rate_limited(request: HttpRequest) -> HttpResponse | None:
+    if getattr(request, "limited", False):
+        return render(
+            request,
+            "rate_limited.html",
+            {"message": _("You are posting faster than the debate allows. Wait a minute, then send it again.")},
+            status=429,
+        )
+    return None
+
+
+def _action_page(
+    request: HttpRequest, *, title: str, form: Any, comment: Comment | None, proposal: Proposal,
+    submit: str, status: int = 200, refusal: str = "", extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    context = {
+        "title": title, "form": form, "comment": comment, "proposal": proposal, "submit": submit,
+        "refusal": refusal, "back_url": comment_page_url(comment) if comment else proposal_page_url(proposal),
+        "action_url": request.path, **(extra or {}),
+    }
+    return render(request, ACTION_TEMPLATE, context, status=status)
+
+
+def _redirect_to(comment: Comment) -> HttpResponse:
+    return HttpResponseRedirect(comment_page_url(comment))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@ratelimit(key="user_or_ip", rate=POST_RATE_USER, method="POST", block=False)
+@ratelimit(key="ip", rate=POST_RATE_IP, method="POST", block=False)
+def comment_create(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _proposal(request, proposal_id)
+    if request.method != "POST":
+        return HttpResponseRedirect(f"{proposal_page_url(proposal)}#debate")
+    if limited := _rate_limited(request):
+        return limited
+    form = CommentForm(request.POST)
+    title = _("Your comment")
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], proposal=proposal).first()
+            if parent is None:
+                form.add_error(None, _("The comment you answered is no longer in this debate."))
+        if parent is not None or not form.cleaned_data.get("parent"):
+            try:
+                comment = services.comment_create(
+                    author=request.user, proposal=proposal, body=form.cleaned_data["body"],  # type: ignore[arg-type]
+                    stance=form.cleaned_data["stance"], parent=parent,
+                )
+            except services.DebateRefused as exc:
+                return _action_page(request, title=title, form=form, comment=None, proposal=proposal,
+                                    submit=_("Publish comment"), status=403, refusal=str(exc))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your comment is published."))
+                return _redirect_to(comment)
+    return _action_page(request, title=title, form=form, comment=None, proposal=proposal,
+                        submit=_("Publish comment"), status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@ratelimit(key="user_or_ip", rate=POST_RATE_USER, method="POST", block=False)
+def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment(request, comment_id)
+    title, submit = _("Edit your comment"), _("Save changes")
+    if request.method == "POST":
+        if limited := _rate_limited(request):
+            return limited
+        form = CommentEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_edit(
+                    author=request.user, comment=comment,  # type: ignore[arg-type]
+                    body=form.cleaned_data["body"], stance=form.cleaned_data["stance"],
+                )
+            except services.DebateRefused as exc:
+                return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal,
+                                    submit=submit, status=403, refusal=str(exc))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Your comment is updated."))
+                return _redirect_to(comment)
+        return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal,
+                            submit=submit, status=400)
+    form = CommentEditForm(initial={"body": comment.body, "stance": comment.stance})
+    return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment(request, comment_id)
+    title, submit = _("Delete your comment?"), _("Delete")
+    if request.method == "POST":
+        try:
+            services.comment_delete(author=request.user, comment=comment)  # type: ignore[arg-type]
+        except services.DebateRefused as exc:
+            return _action_page(request, title=title, form=None, comment=comment, proposal=comment.proposal,
+                                submit=submit, status=403, refusal=str(exc))
+        messages.success(request, _("Your comment is deleted. The debate shows that a comment was deleted."))
+        return _redirect_to(comment)
+    return _action_page(request, title=title, form=None, comment=comment, proposal=comment.proposal, submit=submit,
+                        extra={"explanation": _("Its words will be removed from the debate; replies stay.")})
+
+
+@require_POST
+@login_required
+@ratelimit(key="user_or_ip", rate=REACT_RATE_USER, method="POST", block=False)
+def comment_react(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment(request, comment_id)
+    if limited := _rate_limited(request):
+        return limited
+    form = ReactionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose agree or disagree."))
+        return _redirect_to(comment)
+    try:
+        services.comment_react(user=request.user, comment=comment, value=form.cleaned_data["value"])  # type: ignore[arg-type]
+    except (services.DebateRefused, ValidationError) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    return _redirect_to(comment)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@ratelimit(key="user_or_ip", rate=POST_RATE_USER, method="POST", block=False)
+def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment(request, comment_id)
+    title, submit = _("Report this comment to the moderators"), _("Send report")
+    form = FlagForm(request.POST or None)
+    if request.method == "POST":
+        if limited := _rate_limited(request):
+            return limited
+        if form.is_valid():
+            try:
+                services.comment_flag(reporter=request.user, comment=comment,  # type: ignore[arg-type]
+                                      reason=form.cleaned_data["reason"])
+            except services.DebateRefused as exc:
+                return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal,
+                                    submit=submit, status=403, refusal=str(exc))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Thank you. The moderators will look at this comment."))
+                return _redirect_to(comment)
+        return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal,
+                            submit=submit, status=400)
+    return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment(request, comment_id)
+    if not comment_can_moderate(request.user, comment):
+        raise Http404
+    title, submit = _("Moderate this comment"), _("Apply")
+    form = ModerationForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+            moderator = request.user
+            try:
+                if action == "hide":
+                    services.comment_hide(moderator=moderator, comment=comment, reason=reason)  # type: ignore[arg-type]
+                elif action == "restore":
+                    services.comment_restore(moderator=moderator, comment=comment, reason=reason)  # type: ignore[arg-type]
+                elif action in {"official", "unofficial"}:
+                    services.comment_set_official(moderator=moderator, comment=comment,  # type: ignore[arg-type]
+                                                  official=action == "official")
+                else:
+                    services.comment_set_pinned(moderator=moderator, comment=comment,  # type: ignore[arg-type]
+                                                pinned=action == "pin")
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Done."))
+                return _redirect_to(comment)
+        return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal,
+                            submit=submit, status=400)
+    return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
+
+
+@require_POST
+@login_required
+def debate_lock(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _proposal(request, proposal_id)
+    if not debate_can_lock(request.user, proposal):
+        raise Http404
+    form = LockForm(request.POST)
+    if not form.is_valid():
+        return _action_page(request, title=_("Lock the debate"), form=form, comment=None, proposal=proposal,
+                            submit=_("Lock the debate"), status=400)
+    services.debate_set_locked(moderator=request.user, proposal=proposal,  # type: ignore[arg-type]
+                               locked=form.cleaned_data["locked"], reason=form.cleaned_data["reason"])
+    messages.success(request, _("The debate is locked.") if form.cleaned_data["locked"] else _("The debate is open."))
+    return HttpResponseRedirect(f"{proposal_page_url(proposal)}#debate")
