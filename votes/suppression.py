@@ -15,7 +15,7 @@ commonest bridges; the bridge check removes the rest.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -32,8 +32,21 @@ class SuppressionMask:
 Entry = tuple[int, int]
 
 
-def suppress(matrix: Sequence[Sequence[int]], threshold: int) -> SuppressionMask:
-    """The suppression mask of `matrix` published with its row, column and grand totals."""
+def suppress(
+    matrix: Sequence[Sequence[int]],
+    threshold: int,
+    *,
+    public: Iterable[Entry] = (),
+    force: Iterable[Entry] = (),
+) -> SuppressionMask:
+    """The suppression mask of `matrix` published with its row, column and grand totals.
+
+    Entries are addressed in the extended table: `(i, cols)` is row i's total,
+    `(rows, j)` column j's total, `(rows, cols)` the grand total. `public` entries
+    are known to readers anyway (say, option totals anyone can recount from the
+    bulletin): never hidden, and counted as known. `force` entries are hidden
+    whatever their size (say, because another published table hides them).
+    """
     rows = len(matrix)
     cols = len(matrix[0]) if rows else 0
     if any(len(row) != cols for row in matrix):
@@ -41,9 +54,11 @@ def suppress(matrix: Sequence[Sequence[int]], threshold: int) -> SuppressionMask
     # The extended table: row `rows` holds the column totals, column `cols` the row totals.
     values = [[*row, sum(row)] for row in matrix]
     values.append([sum(matrix[i][j] for i in range(rows)) for j in range(cols)] + [sum(map(sum, matrix))])
-    hidden = {(i, j) for i in range(rows + 1) for j in range(cols + 1) if values[i][j] < threshold}
+    known = set(public)
+    hidden = {(i, j) for i in range(rows + 1) for j in range(cols + 1) if values[i][j] < threshold} | set(force)
+    hidden -= known
     if rows and cols:
-        _complete(values, hidden, rows, cols)
+        _complete(values, hidden, known, rows, cols)
     return SuppressionMask(
         cells=tuple(tuple((i, j) in hidden for j in range(cols)) for i in range(rows)),
         row_totals=tuple((i, cols) in hidden for i in range(rows)),
@@ -57,23 +72,25 @@ def _line(entry: Entry, axis: str, rows: int, cols: int) -> list[Entry]:
     return [(i, c) for c in range(cols + 1)] if axis == "row" else [(r, j) for r in range(rows + 1)]
 
 
-def _cheapest(values: list[list[int]], hidden: set[Entry], line: list[Entry], rows: int, cols: int) -> Entry | None:
+def _cheapest(
+    values: list[list[int]], hidden: set[Entry], known: set[Entry], line: list[Entry], rows: int, cols: int
+) -> Entry | None:
     """The smallest visible entry of a line, preferring cells to totals (totals are what readers need most)."""
-    visible = [e for e in line if e not in hidden]
+    visible = [e for e in line if e not in hidden and e not in known]
     if not visible:
         return None
     return min(visible, key=lambda e: (e[0] == rows or e[1] == cols, values[e[0]][e[1]], e))
 
 
-def _complete(values: list[list[int]], hidden: set[Entry], rows: int, cols: int) -> None:
+def _complete(values: list[list[int]], hidden: set[Entry], known: set[Entry], rows: int, cols: int) -> None:
     everything = [(i, j) for i in range(rows + 1) for j in range(cols + 1)]
     while True:
         lines = _lone_hidden_lines(hidden, rows, cols) or _bridge_lines(hidden, rows, cols)
         if not lines:
             return
-        # The lines of the exposed entry first; the whole table as a last resort (all hidden has no bridge).
+        # The lines of the exposed entry first; then the whole table (all hidden has no bridge).
         for line in [*lines, everything]:
-            extra = _cheapest(values, hidden, line, rows, cols)
+            extra = _cheapest(values, hidden, known, line, rows, cols)
             if extra is not None:
                 hidden.add(extra)
                 break

@@ -159,3 +159,19 @@ def test_the_oracle_catches_primary_suppression_alone() -> None:
     matrix = [[3, 4, 50, 60], [5, 6, 7, 70], [80, 90, 2, 8], [85, 95, 9, 1]]
     assert _recoverable(matrix, blocks) == set()
     assert _recoverable(matrix, blocks | {(1, 2)}) == {(1, 2)}, "a hidden cell joining two blocks is solvable"
+
+
+def test_public_totals_stay_visible_and_the_cells_cover_for_them() -> None:
+    # Option totals are public (anyone recounts them from the bulletin): the cells must protect themselves.
+    matrix = [[4, 60, 30], [300, 280, 50]]
+    mask = suppress(matrix, 10, public=[(0, 3), (1, 3)])
+    assert not mask.row_totals[0] and not mask.row_totals[1]
+    assert mask.cells[0][0] and sum(mask.cells[0]) >= 2
+    assert _recoverable(matrix, _hidden(mask)) == set()
+
+
+def test_forced_entries_are_hidden_and_protected() -> None:
+    matrix = [[40, 60], [300, 280]]
+    mask = suppress(matrix, 10, force=[(0, 0)])
+    assert mask.cells[0][0]
+    assert _recoverable(matrix, _hidden(mask)) == set()
