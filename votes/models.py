@@ -30,7 +30,9 @@ class Channel(models.TextChoices):
 
 class Poll(models.Model):
     process = models.ForeignKey(ProcessPage, on_delete=models.PROTECT, related_name="polls")
-    proposals = models.ManyToManyField(Proposal, verbose_name=_("proposals put to the vote"), related_name="polls", blank=True)
+    proposals = models.ManyToManyField(
+        Proposal, verbose_name=_("proposals put to the vote"), related_name="polls", blank=True
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     opens_at = models.DateTimeField(_("opens at"))
@@ -150,6 +152,9 @@ class Participation(models.Model):
         ]
         indexes = [models.Index(fields=["poll", "gender", "area"], name="participation_cell_idx")]
 
+    def __str__(self) -> str:
+        return f"participation in poll {self.poll_id} ({self.channel}, {self.day})"
+
 
 class Ballot(models.Model):
     """What one web voter chose. No foreign key to a person, no time, a random id; only its receipt's hash."""
@@ -163,6 +168,9 @@ class Ballot(models.Model):
     class Meta:
         # Never order by anything that could follow insertion order.
         ordering = ["receipt_hash"]
+
+    def __str__(self) -> str:
+        return f"ballot {self.receipt_hash[:12]}…"
 
 
 class BallotChoice(models.Model):
@@ -179,6 +187,9 @@ class BallotChoice(models.Model):
         constraints = [models.UniqueConstraint(fields=["ballot", "option"], name="choice_once_per_ballot")]
         indexes = [models.Index(fields=["poll", "option", "gender", "area"], name="ballot_choice_cell_idx")]
 
+    def __str__(self) -> str:
+        return f"choice of option {self.option_id}"
+
 
 class BoothTally(models.Model):
     """Paper ballots counted at a booth, per option. A correction adds a row; the newest one counts."""
@@ -193,3 +204,6 @@ class BoothTally(models.Model):
     class Meta:
         ordering = ["-entered_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(count__gte=0), name="tally_count_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.count} for option {self.option_id} at booth {self.booth_id}"

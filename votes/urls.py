@@ -1,9 +1,21 @@
-"""Poll, ballot, booth, receipt and results URLs."""
+"""Poll, ballot, booth, receipt and results URLs (mounted at /polls/)."""
 
 from django.urls import path
+
+from . import views
 
 app_name = "votes"
 
 urlpatterns: list = [
-    # filled by the voting and results work
+    path("", views.poll_list, name="list"),
+    path("<int:poll_id>/", views.poll_detail, name="detail"),
+    path("<int:poll_id>/vote/", views.ballot, name="ballot"),
+    path("<int:poll_id>/vote/confirm/", views.ballot_confirm, name="ballot_confirm"),
+    path("<int:poll_id>/bulletin/", views.bulletin, name="bulletin"),
+    path("<int:poll_id>/receipt/", views.receipt_check, name="receipt_check"),
+    path("<int:poll_id>/booths/", views.booth_list, name="booth_list"),
+    path("<int:poll_id>/booths/<int:booth_id>/", views.booth_desk, name="booth_desk"),
+    path("<int:poll_id>/booths/<int:booth_id>/record/", views.booth_record, name="booth_record"),
+    path("<int:poll_id>/booths/<int:booth_id>/tally/", views.booth_tally, name="booth_tally"),
+    # results routes (results helper) below
 ]
