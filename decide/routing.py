@@ -2,4 +2,6 @@
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from proposals.routing import websocket_urlpatterns as proposal_routes
+
+websocket_urlpatterns: list[Any] = [*proposal_routes]

@@ -14,16 +14,15 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import ADMINISTRATOR, MODERATOR, has_role
-
 from .models import PUBLIC_STATUSES, Comment, Phase, Proposal
+from .permissions import can_moderate, can_view_proposal
 
 # An author may fix a typo for this long; after that the comment stands as others replied to it.
 EDIT_WINDOW = timedelta(minutes=15)
 
 
 def is_moderator(user: Any) -> bool:
-    return has_role(user, MODERATOR) or has_role(user, ADMINISTRATOR)
+    return can_moderate(user)
 
 
 def proposal_is_public(proposal: Proposal) -> bool:
@@ -31,19 +30,15 @@ def proposal_is_public(proposal: Proposal) -> bool:
 
 
 def debate_can_view(user: Any, proposal: Proposal) -> bool:
-    """Read the debate (and connect to its live socket): public proposals, or their author and moderators."""
-    if proposal_is_public(proposal):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(proposal.author_id == user.pk or is_moderator(user))
+    """Read the debate (and connect to its live socket): whoever may see the proposal itself."""
+    return can_view_proposal(user, proposal)
 
 
 def _email_confirmed(user: Any) -> bool:
     cached: bool | None = getattr(user, "_decide_email_confirmed", None)
     if cached is None:
         cached = EmailAddress.objects.filter(user=user, verified=True).exists()
-        user._decide_email_confirmed = cached
+        user._decide_email_confirmed = cached  # the same cache slot as proposals.permissions
     return cached
 
 

@@ -23,6 +23,7 @@ def debate_thread(proposal: Proposal) -> list[Comment]:
     )
     children: dict[int | None, list[Comment]] = {}
     for comment in comments:
+        comment.proposal = proposal  # the predicates read it: no query per comment
         comment.thread_replies = []  # type: ignore[attr-defined]
         children.setdefault(comment.parent_id, []).append(comment)
 
@@ -61,15 +62,12 @@ def open_comment_flags() -> QuerySet[Flag]:
 
 
 def proposal_page_url(proposal: Proposal) -> str:
-    """Where the proposal (and its debate) is read; the proposals work defines the page."""
-    get_url = getattr(proposal, "get_absolute_url", None)
-    if callable(get_url):
-        try:
-            return str(get_url())
-        except NoReverseMatch:
-            pass
-    process_url = proposal.process.url or "/"
-    return f"{process_url.rstrip('/')}/proposals/{proposal.pk}/"
+    """Where the proposal (and its debate) is read: a route of its process page."""
+    process = proposal.process
+    try:
+        return str(process.url or "/") + process.reverse_subpage("proposal_detail", args=[proposal.pk])
+    except NoReverseMatch:  # pragma: no cover - the route belongs to ProcessPage
+        return f"{str(process.url or '/').rstrip('/')}/{proposal.pk}/"
 
 
 def comment_page_url(comment: Comment) -> str:

@@ -294,7 +294,7 @@ def flag_dismiss(*, moderator: User, flag: Flag, reason: str = "") -> Flag:
 
 
 def debate_remove_comments_of(user: User) -> int:
-    """Take a just-blocked user's comments off every open page (call inside the blocking transaction).
+    """Take a just-blocked user's comments off every open page (proposals.services.user_block calls it).
 
     Their rows stay (participation statistics, the moderators' record); the thread
     shows them as removed because their author is blocked.
@@ -311,38 +311,3 @@ def debate_remove_comments_of(user: User) -> int:
         events.comment_removed(comment, comment_main_html(comment), reason="blocked")
         count += 1
     return count
-
-
-@transaction.atomic
-def debate_user_block(*, moderator: User, user: User, reason: str) -> User:
-    """Block an account from taking part (comments, reactions, flags); its comments leave every open page."""
-    _require_moderator(moderator)
-    row = User.objects.select_for_update().get(pk=user.pk)
-    if row.pk == moderator.pk:
-        raise ValidationError(_("You cannot block yourself."), code="self")
-    if row.blocked_at is not None:
-        return row
-    row.blocked_at = timezone.now()
-    row.blocked_reason = _clean_reason(reason, required=True)
-    row.save(update_fields=["blocked_at", "blocked_reason"])
-    audit_record(actor=moderator, action="user.block", target=row, reason=row.blocked_reason)
-    debate_remove_comments_of(row)
-    return row
-
-
-@transaction.atomic
-def debate_user_unblock(*, moderator: User, user: User, reason: str) -> User:
-    _require_moderator(moderator)
-    row = User.objects.select_for_update().get(pk=user.pk)
-    if row.blocked_at is None:
-        return row
-    row.blocked_at = None
-    row.blocked_reason = ""
-    row.save(update_fields=["blocked_at", "blocked_reason"])
-    audit_record(actor=moderator, action="user.unblock", target=row, reason=_clean_reason(reason, required=True))
-    # Their comments come back on the next page load; live viewers get them restored now.
-    for comment in Comment.objects.filter(author=row, deleted_at__isnull=True, hidden_at__isnull=True).select_related(
-        "author", "proposal__process"
-    ):
-        events.comment_restored(comment, comment_html(comment))
-    return row

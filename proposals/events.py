@@ -79,4 +79,6 @@ def comment_reactions(comment: Comment) -> ProposalEvent:
 
 
 def debate_lock_changed(proposal: Proposal, message: dict[str, str]) -> ProposalEvent:
-    return publish(proposal, "debate.locked", {"proposal": proposal.pk, "locked": proposal.debate_locked, "message": message})
+    return publish(
+        proposal, "debate.locked", {"proposal": proposal.pk, "locked": proposal.debate_locked, "message": message}
+    )

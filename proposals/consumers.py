@@ -1,0 +1,167 @@
+"""The live debate socket: read-only, one group per proposal, catch-up from the event log.
+
+A viewer connects to `ws/proposals/<id>/`, optionally with `?last_event_id=N`
+(or sends `{"last_event_id": N}`), and receives every event after N in order,
+then live events as services publish them. It never writes to the database.
+
+No gap, no duplicate: the socket joins the group *before* reading the log, so an
+event committed during the read arrives live as well; events already sent from
+the log are then dropped, by id, when they arrive live.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from .debate_permissions import debate_can_view
+from .models import Proposal, ProposalEvent
+
+# Close codes (4000-4999 are the application's own; 1009 is the standard "message too big").
+CLOSE_BAD_MESSAGE = 4400
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_BIG = 1009
+
+MAX_MESSAGE_CHARS = 128
+# More missed than this and a page load is cheaper than the replay: the client is told to reload.
+CATCHUP_LIMIT = 500
+# encode_event writes the id first: reading it needs no JSON parse per viewer.
+_EVENT_ID = re.compile(r'^\{"id":(\d+),')
+
+
+def event_id_of(text: str) -> int | None:
+    match = _EVENT_ID.match(text)
+    return int(match.group(1)) if match else None
+
+
+def _comment_id(text: str) -> tuple[str, int | None]:
+    try:
+        payload = json.loads(text)
+        comment = payload.get("data", {}).get("comment")
+        return str(payload.get("kind", "")), comment if isinstance(comment, int) else None
+    except (ValueError, AttributeError):
+        return "", None
+
+
+def catchup_texts(rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The missed events to replay, without the words of comments removed later in the same stretch.
+
+    A reconnecting viewer must not receive a hidden comment's text just to delete it again.
+    """
+    parsed = [(event_id, text, *_comment_id(text)) for event_id, text in rows]
+    removed_at: dict[int, int] = {}
+    for index, (_id, _text, kind, comment) in enumerate(parsed):
+        if comment is not None and kind == "comment.removed":
+            removed_at[comment] = index
+        elif comment is not None and kind == "comment.restored":
+            removed_at.pop(comment, None)
+    return [
+        (event_id, text)
+        for index, (event_id, text, kind, comment) in enumerate(parsed)
+        if not (comment is not None and kind != "comment.removed" and index < removed_at.get(comment, -1))
+    ]
+
+
+@database_sync_to_async
+def _load_proposal(proposal_id: int) -> Proposal | None:
+    return Proposal.objects.filter(pk=proposal_id).select_related("author").first()
+
+
+@database_sync_to_async
+def _may_view(user: Any, proposal: Proposal) -> bool:
+    return debate_can_view(user, proposal)
+
+
+@database_sync_to_async
+def _missed_events(proposal_id: int, after: int) -> list[tuple[int, str]]:
+    return list(
+        ProposalEvent.objects.filter(proposal_id=proposal_id, id__gt=after)
+        .order_by("id")
+        .values_list("id", "text")[: CATCHUP_LIMIT + 1]
+    )
+
+
+class ProposalDebateConsumer(AsyncWebsocketConsumer):
+    group_name: str = ""
+    proposal_id: int = 0
+    # Ids read from the log that may still arrive live (sent to the group around our join).
+    replayed: set[int]
+
+    async def connect(self) -> None:
+        self.replayed = set()
+        self.proposal_id = int(self.scope["url_route"]["kwargs"]["proposal_id"])
+        proposal = await _load_proposal(self.proposal_id)
+        # Accept first so the close code reaches the client (a refused handshake carries none).
+        await self.accept()
+        if proposal is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if not await _may_view(self.scope.get("user"), proposal):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group_name = proposal.live_group
+        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        last = self._query_last_event_id()
+        if last is not None:
+            await self.catch_up(last)
+
+    def _query_last_event_id(self) -> int | None:
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        values = query.get("last_event_id", [])
+        return int(values[0]) if values and values[0].isdigit() and len(values[0]) < 19 else None
+
+    async def disconnect(self, code: int) -> None:
+        if self.group_name:
+            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """The only message a viewer may send: `{"last_event_id": N}`. Anything else closes the socket."""
+        if not self.group_name:
+            return
+        if bytes_data is not None or text_data is None:
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        if len(text_data) > MAX_MESSAGE_CHARS:
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        last = message.get("last_event_id") if isinstance(message, dict) and len(message) == 1 else None
+        if not isinstance(last, int) or isinstance(last, bool) or not 0 <= last < 2**63:
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        await self.catch_up(last)
+
+    async def catch_up(self, after: int) -> None:
+        # Handlers run one at a time, so live events queued during this read wait, then are filtered.
+        rows = await _missed_events(self.proposal_id, after)
+        if len(rows) > CATCHUP_LIMIT:
+            await self.send(text_data=json.dumps({"id": None, "kind": "debate.resync", "data": {}}))
+            return
+        # Every id read counts as delivered, the ones catchup_texts leaves out included.
+        self.replayed.update(event_id for event_id, _text in rows)
+        for _event_id, text in catchup_texts(rows):
+            await self.send(text_data=text)
+
+    async def live_event(self, event: dict[str, Any]) -> None:
+        """Forward the pre-encoded event as is, unless this socket already had it from the log.
+
+        Dropping by id rather than by "id <= last sent" keeps an event whose id was taken
+        before the read but whose transaction committed after it (ids are not commit order).
+        """
+        text: str = event["text"]
+        if self.replayed:
+            event_id = event_id_of(text)
+            if event_id in self.replayed:
+                self.replayed.discard(event_id)
+                return
+        await self.send(text_data=text)

@@ -1,0 +1,181 @@
+/* Live debate: applies a proposal's live events to the page. The page works without it;
+   this only saves the reload. Server-rendered HTML comes in the event, in every site language. */
+(function () {
+  "use strict";
+  var section = document.getElementById("debate");
+  if (!section || !("WebSocket" in window) || !("content" in document.createElement("template"))) return;
+
+  var statusLine = section.querySelector("[data-role=live-status]");
+  var thread = section.querySelector("[data-role=thread]");
+  var countNode = section.querySelector("[data-role=comment-count]");
+  var lang = (document.documentElement.lang || "es").toLowerCase();
+  var lastId = parseInt(section.getAttribute("data-last-event"), 10) || 0;
+  var canPost = section.getAttribute("data-can-post") === "true";
+  var tokenInput = document.querySelector("input[name=csrfmiddlewaretoken]");
+  var applied = {};
+  var delay = 1000;
+  var MAX_DELAY = 30000;
+  var socket = null;
+  var retry = null;
+
+  function setStatus(name) {
+    if (statusLine) statusLine.textContent = section.getAttribute("data-status-" + name) || "";
+  }
+
+  function pick(html) {
+    if (typeof html === "string") return html;
+    return html[lang] || html[lang.slice(0, 2)] || html[Object.keys(html)[0]] || "";
+  }
+
+  function build(html) {
+    var template = document.createElement("template");
+    template.innerHTML = pick(html).trim();
+    var node = template.content.firstElementChild;
+    if (node) prepare(node);
+    return node;
+  }
+
+  /* Inserted forms get this page's CSRF token; actions this viewer may not take are dropped. */
+  function prepare(node) {
+    if (!canPost) {
+      node.querySelectorAll("[data-requires=post]").forEach(function (el) { el.remove(); });
+    }
+    node.querySelectorAll("form[method=post]").forEach(function (form) {
+      if (tokenInput && !form.querySelector("input[name=csrfmiddlewaretoken]")) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "csrfmiddlewaretoken";
+        input.value = tokenInput.value;
+        form.prepend(input);
+      }
+    });
+  }
+
+  function commentNode(id) { return document.getElementById("comment-" + id); }
+  function mainOf(item) { return item.querySelector(":scope > [data-role=main]"); }
+  function repliesOf(item) { return item.querySelector(":scope > [data-role=replies]"); }
+
+  function addToCount(delta) {
+    if (!countNode) return;
+    var value = (parseInt(countNode.textContent, 10) || 0) + delta;
+    countNode.textContent = String(Math.max(0, value));
+  }
+
+  function setFlags(item, data) {
+    var main = mainOf(item);
+    item.classList.toggle("comment-pinned", !!data.pinned);
+    item.classList.toggle("comment-official", !!(main && main.getAttribute("data-official") === "true"));
+    if (data.pinned && !data.parent && item.parentNode === thread) thread.prepend(item);
+  }
+
+  function replaceMain(item, html) {
+    var fresh = build(html);
+    if (!fresh) return;
+    var main = fresh.matches("[data-role=main]") ? fresh : mainOf(fresh);
+    var old = mainOf(item);
+    if (main && old) old.replaceWith(main);
+  }
+
+  function insertComment(data, counted) {
+    var existing = commentNode(data.comment);
+    if (existing) {
+      replaceMain(existing, data.html);
+      setFlags(existing, data);
+      return;
+    }
+    var parent = data.parent ? commentNode(data.parent) : null;
+    var list = parent ? repliesOf(parent) : thread;
+    if (!list) return;
+    var item = build(data.html);
+    if (!item) return;
+    list.appendChild(item);
+    setFlags(item, data);
+    var empty = section.querySelector("[data-role=empty]");
+    if (empty) empty.remove();
+    if (counted) addToCount(1);
+  }
+
+  function removeComment(data) {
+    var item = commentNode(data.comment);
+    if (!item) return;
+    var replies = repliesOf(item);
+    if (data.reason !== "deleted" && !(replies && replies.children.length)) {
+      item.remove();
+    } else {
+      replaceMain(item, data.html);
+      item.classList.remove("comment-pinned", "comment-official");
+    }
+    addToCount(-1);
+  }
+
+  function setText(selector, text) {
+    document.querySelectorAll(selector).forEach(function (el) { el.textContent = text; });
+  }
+
+  var handlers = {
+    "comment.created": function (d) { insertComment(d, true); },
+    "comment.restored": function (d) { insertComment(d, false); addToCount(1); },
+    "comment.edited": function (d) {
+      var item = commentNode(d.comment);
+      if (item) { replaceMain(item, d.html); setFlags(item, d); }
+    },
+    "comment.removed": removeComment,
+    "comment.reactions": function (d) {
+      var item = commentNode(d.comment);
+      if (!item) return;
+      var main = mainOf(item);
+      var agree = main && main.querySelector("[data-role=agree-count]");
+      var disagree = main && main.querySelector("[data-role=disagree-count]");
+      if (agree) agree.textContent = String(d.agree);
+      if (disagree) disagree.textContent = String(d.disagree);
+    },
+    "proposal.supports": function (d) {
+      setText("[data-live=support-count][data-proposal='" + d.proposal + "']", String(d.count));
+    },
+    "proposal.status": function (d) {
+      setText("[data-live=proposal-status][data-proposal='" + d.proposal + "']", d.label);
+    },
+    "debate.locked": function (d) {
+      var notice = section.querySelector("[data-role=lock-notice]");
+      if (notice) notice.innerHTML = pick(d.message);
+      var form = section.querySelector("[data-role=comment-form]");
+      if (form) form.hidden = !!d.locked;
+    },
+    "debate.resync": function () { window.location.reload(); }
+  };
+
+  function onMessage(message) {
+    var event;
+    try { event = JSON.parse(message.data); } catch (error) { return; }
+    if (!event || typeof event !== "object") return;
+    if (event.id) {
+      if (applied[event.id]) return;
+      applied[event.id] = true;
+      if (event.id > lastId) lastId = event.id;
+    }
+    var handler = handlers[event.kind];
+    if (handler) handler(event.data || {});
+  }
+
+  function connect() {
+    retry = null;
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var url = scheme + window.location.host + section.getAttribute("data-ws-path") + "?last_event_id=" + lastId;
+    socket = new WebSocket(url);
+    socket.onopen = function () { delay = 1000; setStatus("live"); };
+    socket.onmessage = onMessage;
+    socket.onclose = function (event) {
+      socket = null;
+      if (event.code === 4403 || event.code === 4404 || event.code === 4400) { setStatus("offline"); return; }
+      setStatus("reconnecting");
+      // Exponential back-off with jitter, so a restarted server is not hit by every page at once.
+      retry = window.setTimeout(connect, delay + Math.floor(Math.random() * delay / 2));
+      delay = Math.min(delay * 2, MAX_DELAY);
+    };
+  }
+
+  window.addEventListener("online", function () {
+    if (retry) { window.clearTimeout(retry); delay = 1000; connect(); }
+  });
+  connect();
+})();
