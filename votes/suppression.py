@@ -1,7 +1,8 @@
 """Small-cell suppression for published tables (pure: numbers in, a mask out).
 
 A table is published with its cells, its row totals, its column totals and its
-grand total. Primary suppression hides every entry below the threshold.
+grand total. Primary suppression hides every entry below the threshold (zero, which
+describes nobody, is shown).
 Complementary suppression then hides more entries until no published figure lets
 a reader recover a hidden one by subtraction (a total minus the other cells).
 
@@ -55,7 +56,8 @@ def suppress(
     values = [[*row, sum(row)] for row in matrix]
     values.append([sum(matrix[i][j] for i in range(rows)) for j in range(cols)] + [sum(map(sum, matrix))])
     known = set(public)
-    hidden = {(i, j) for i in range(rows + 1) for j in range(cols + 1) if values[i][j] < threshold} | set(force)
+    # Zero is published: it describes nobody, and hiding structural zeros would only hide real cells beside them.
+    hidden = {(i, j) for i in range(rows + 1) for j in range(cols + 1) if 0 < values[i][j] < threshold} | set(force)
     hidden -= known
     if rows and cols:
         _complete(values, hidden, known, rows, cols)

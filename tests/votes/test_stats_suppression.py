@@ -79,7 +79,7 @@ def _recoverable(matrix: list[list[int]], hidden: set[tuple[int, int]]) -> set[t
 
 
 def test_every_entry_below_the_threshold_is_suppressed() -> None:
-    matrix = [[120, 3, 45], [80, 60, 0], [9, 200, 150]]
+    matrix = [[120, 3, 45], [80, 60, 1], [9, 200, 150]]
     mask = suppress(matrix, 10)
     assert mask.cells[0][1] and mask.cells[1][2] and mask.cells[2][0]
     assert not mask.cells[2][1]
@@ -122,6 +122,10 @@ def test_a_single_cell_row_hides_its_total_with_it() -> None:
     assert _recoverable([[3], [40]], _hidden(mask)) == set()
 
 
+def test_zero_describes_nobody_and_is_shown() -> None:
+    assert _hidden(suppress([[0, 40], [30, 11]], 10)) == set()
+
+
 def test_nothing_is_hidden_when_every_entry_is_large() -> None:
     mask = suppress([[12, 40], [30, 11]], 10)
     assert _hidden(mask) == set()
@@ -147,7 +151,7 @@ def test_random_tables_never_leak_a_suppressed_entry(seed: int) -> None:
     hidden = _hidden(mask)
     for i, row in enumerate(_extended(matrix)):
         for j, value in enumerate(row):
-            if value < threshold:
+            if 0 < value < threshold:
                 assert (i, j) in hidden
     assert _recoverable(matrix, hidden) == set(), f"recoverable from {matrix} at threshold {threshold}"
 

@@ -1,0 +1,247 @@
+"""Inclusion statistics and results by group, computed in the database.
+
+Every figure here comes from one grouped query (`values(...).annotate(Count)`):
+nothing loads participants or ballots into Python, so a poll with a million
+ballots costs about the grouped SQL itself. Raw counts (`*_counts`) are for
+administrators and for the publication step; what the public sees goes through
+`votes.published` (small cells suppressed).
+
+A person's cell (gender by area) comes from their census record when verified,
+from what they declared on their profile otherwise, and is "unknown" when neither
+says anything ("prefer not to say" is unknown too).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, CharField, Count, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CensusRecord, District, Province
+from proposals.models import Comment, ProcessPage, Proposal, ProposalStatus, Support
+
+from .models import BallotChoice, BoothTally, Option, Participation, Poll
+
+GENDERS: tuple[str, ...] = ("female", "male", "another", "unknown")
+AREAS: tuple[str, ...] = ("rural", "urban", "unknown")
+UNKNOWN = "unknown"
+Cell = tuple[str, str]
+Counts = dict[Cell, int]
+
+GENDER_LABELS = {"female": _("Women"), "male": _("Men"), "another": _("Another gender"), "unknown": _("Gender unknown")}
+AREA_LABELS = {"rural": _("Rural"), "urban": _("Urban"), "unknown": _("Area unknown")}
+
+PROPOSING, SUPPORTING, DEBATING, VOTING = "proposing", "supporting", "debating", "voting"
+STAGES: tuple[str, ...] = (PROPOSING, SUPPORTING, DEBATING, VOTING)
+STAGE_LABELS = {
+    PROPOSING: _("Proposing"),
+    SUPPORTING: _("Supporting"),
+    DEBATING: _("Debating"),
+    VOTING: _("Voting"),
+}
+
+
+def cells() -> list[Cell]:
+    return [(gender, area) for gender in GENDERS for area in AREAS]
+
+
+def suppression_threshold(request: HttpRequest | None = None) -> int:
+    """The site's threshold (Wagtail settings), or STATS_SUPPRESSION_THRESHOLD when no site answers."""
+    from cms.models import DecideSettings  # cms sits below votes; imported late to keep app loading simple
+
+    try:
+        if request is not None:
+            value = DecideSettings.for_request(request).suppression_threshold
+        else:
+            from wagtail.models import Site
+
+            site = Site.objects.filter(is_default_site=True).first()
+            if site is None:
+                return int(settings.STATS_SUPPRESSION_THRESHOLD)
+            value = DecideSettings.for_site(site).suppression_threshold
+    except Exception:  # no site for this host (tests, scripts): the project default still protects
+        return int(settings.STATS_SUPPRESSION_THRESHOLD)
+    return max(int(value), 1)
+
+
+# --- cells of people ---------------------------------------------------------------
+
+
+def _person_gender(prefix: str) -> Case:
+    """SQL for the gender cell of the account at `prefix` (e.g. "author__")."""
+    return Case(
+        When(**{f"{prefix}census_record__isnull": False}, then=F(f"{prefix}census_record__gender")),
+        When(**{f"{prefix}declared_gender__in": ["female", "male", "another"]}, then=F(f"{prefix}declared_gender")),
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+
+
+def _person_area(prefix: str) -> Case:
+    return Case(
+        When(**{f"{prefix}census_record__isnull": False}, then=F(f"{prefix}census_record__area")),
+        When(**{f"{prefix}declared_district__isnull": False}, then=F(f"{prefix}declared_district__area")),
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+
+
+def _grouped(queryset: QuerySet[Any], person: str, gender: Any, area: Any) -> Counts:
+    """Distinct persons per cell: one GROUP BY over the stage's rows."""
+    rows = (
+        queryset.order_by()
+        .annotate(cell_gender=gender, cell_area=area)
+        .values("cell_gender", "cell_area")
+        .annotate(n=Count(person, distinct=True))
+        .values_list("cell_gender", "cell_area", "n")
+    )
+    counts: Counts = dict.fromkeys(cells(), 0)
+    for gender_value, area_value, n in rows:
+        key = (gender_value if gender_value in GENDERS else UNKNOWN, area_value if area_value in AREAS else UNKNOWN)
+        counts[key] += n
+    return counts
+
+
+def _stage_counts(stage: str, proposals: QuerySet[Proposal], participations: QuerySet[Participation]) -> Counts:
+    if stage == PROPOSING:
+        # Anyone who put a proposal forward, whatever moderation did with it later; drafts are not yet proposals.
+        submitted = proposals.exclude(status=ProposalStatus.DRAFT)
+        return _grouped(submitted, "author_id", _person_gender("author__"), _person_area("author__"))
+    if stage == SUPPORTING:
+        supports = Support.objects.filter(proposal__in=proposals)
+        return _grouped(supports, "census_record_id", F("census_record__gender"), F("census_record__area"))
+    if stage == DEBATING:
+        comments = Comment.objects.filter(proposal__in=proposals)
+        return _grouped(comments, "author_id", _person_gender("author__"), _person_area("author__"))
+    if stage == VOTING:
+        # Gender and area are copied onto the participation: no join over the census.
+        return _grouped(participations, "census_record_id", F("gender"), F("area"))
+    raise ValueError(f"unknown stage {stage!r}")
+
+
+def eligible_counts(*, scope_province: Province | None = None, scope_district: District | None = None) -> Counts:
+    """The eligible census of a scope, by cell (census_cell_idx serves the GROUP BY)."""
+    try:
+        from accounts.selectors import eligible_census
+
+        records: QuerySet[CensusRecord] = eligible_census(scope_province, scope_district)
+    except ImportError:  # pragma: no cover - older accounts app
+        records = CensusRecord.objects.all()
+        if scope_district is not None:
+            records = records.filter(district=scope_district)
+        elif scope_province is not None:
+            records = records.filter(district__province=scope_province)
+    return _grouped(records, "id", F("gender"), F("area"))
+
+
+def poll_scope(poll: Poll) -> tuple[Province | None, District | None]:
+    """A poll without a scope of its own takes its process's."""
+    if poll.scope_district_id or poll.scope_province_id:
+        return poll.scope_province, poll.scope_district
+    process = poll.process
+    return process.scope_province, process.scope_district
+
+
+def poll_stage_counts(poll: Poll) -> dict[str, Counts]:
+    proposals = Proposal.objects.filter(polls=poll)
+    participations = Participation.objects.filter(poll=poll)
+    return {stage: _stage_counts(stage, proposals, participations) for stage in STAGES}
+
+
+def process_stage_counts(process: ProcessPage, *, published_votes_only: bool = True) -> dict[str, Counts]:
+    """Every stage over the whole process; voting counts polls whose results are out (turnout is not public before)."""
+    proposals = Proposal.objects.filter(process=process)
+    polls = Poll.objects.filter(process=process)
+    if published_votes_only:
+        polls = polls.filter(results_published_at__isnull=False)
+    participations = Participation.objects.filter(poll__in=polls)
+    return {stage: _stage_counts(stage, proposals, participations) for stage in STAGES}
+
+
+def poll_eligible_counts(poll: Poll) -> Counts:
+    province, district = poll_scope(poll)
+    return eligible_counts(scope_province=province, scope_district=district)
+
+
+def process_eligible_counts(process: ProcessPage) -> Counts:
+    return eligible_counts(scope_province=process.scope_province, scope_district=process.scope_district)
+
+
+# --- turnout (live, for administrators) -----------------------------------------------
+
+
+def poll_turnout_counts(poll: Poll) -> Counts:
+    """Participants by cell, web and booth together. Turnout only: never what anyone chose."""
+    return _stage_counts(VOTING, Proposal.objects.none(), Participation.objects.filter(poll=poll))
+
+
+def turnout_changed(poll: Poll) -> None:
+    """Call inside the transaction that recorded a participation: administrators' dashboards update after commit."""
+    from .consumers import send_turnout  # the consumer module owns the group name and the payload
+
+    poll_id = poll.pk
+    transaction.on_commit(lambda: send_turnout(poll_id))
+
+
+# --- results by cell ------------------------------------------------------------------
+
+
+def poll_web_breakdown(poll: Poll) -> dict[int, Counts]:
+    """Web choices by option and cell: one GROUP BY on ballot_choice_cell_idx."""
+    breakdown: dict[int, Counts] = {}
+    rows = (
+        BallotChoice.objects.filter(poll=poll)
+        .order_by()
+        .values_list("option_id", "gender", "area")
+        .annotate(n=Count("id"))
+    )
+    for option_id, gender, area, n in rows:
+        counts = breakdown.setdefault(option_id, dict.fromkeys(cells(), 0))
+        key = (gender if gender in GENDERS else UNKNOWN, area if area in AREAS else UNKNOWN)
+        counts[key] += n
+    return breakdown
+
+
+def poll_booth_option_totals(poll: Poll) -> dict[int, int]:
+    """Paper ballots by option: the newest tally of each booth and option, summed, in one query."""
+    newest = (
+        BoothTally.objects.filter(booth=OuterRef("booth"), option=OuterRef("option"))
+        .order_by("-entered_at", "-id")
+        .values("id")[:1]
+    )
+    rows = (
+        BoothTally.objects.filter(booth__poll=poll)
+        .filter(id=Subquery(newest))
+        .order_by()
+        .values("option_id")
+        .annotate(total=Sum("count"))
+        .values_list("option_id", "total")
+    )
+    return {option_id: int(total or 0) for option_id, total in rows}
+
+
+def poll_results_breakdown(poll: Poll) -> dict[int, dict[str, Any]]:
+    """Per option: web counts by cell, the booth (unattributed) count and the total. Raw: not suppressed.
+
+    Two grouped queries whatever the number of ballots; the benchmark times this
+    against the bare GROUP BY.
+    """
+    web = poll_web_breakdown(poll)
+    booth = poll_booth_option_totals(poll)
+    result: dict[int, dict[str, Any]] = {}
+    for option_id in Option.objects.filter(question__poll=poll).values_list("id", flat=True):
+        by_cell = web.get(option_id, dict.fromkeys(cells(), 0))
+        web_total = sum(by_cell.values())
+        unattributed = booth.get(option_id, 0)
+        result[option_id] = {
+            "cells": by_cell,
+            "web": web_total,
+            "unattributed": unattributed,
+            "total": web_total + unattributed,
+        }
+    return result
+
