@@ -14,10 +14,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -91,11 +92,68 @@ class ProcessPage(RoutablePageMixin, Page):  # type: ignore[misc]
                 condition=Q(scope_province__isnull=True) | Q(scope_district__isnull=True),
                 name="process_one_scope",
             ),
-            models.CheckConstraint(condition=Q(proposals_closes__gte=F("proposals_opens")), name="process_proposals_dates"),
-            models.CheckConstraint(condition=Q(supports_closes__gte=F("supports_opens")), name="process_supports_dates"),
+            models.CheckConstraint(
+                condition=Q(proposals_closes__gte=F("proposals_opens")), name="process_proposals_dates"
+            ),
+            models.CheckConstraint(
+                condition=Q(supports_closes__gte=F("supports_opens")), name="process_supports_dates"
+            ),
             models.CheckConstraint(condition=Q(debate_closes__gte=F("debate_opens")), name="process_debate_dates"),
             models.CheckConstraint(condition=Q(vote_closes__gte=F("vote_opens")), name="process_vote_dates"),
         ]
+
+    # Routes: the process hosts its proposals under its own URL; the views live in proposals.views.
+    @path("", name="index")
+    def index_route(self, request: HttpRequest) -> HttpResponse:
+        from . import views
+
+        return views.process_index(request, self)
+
+    @path("submit/", name="proposal_submit")
+    def submit_route(self, request: HttpRequest) -> HttpResponse:
+        from . import views
+
+        return views.proposal_submit(request, self)
+
+    @path("<int:proposal_id>/", name="proposal_detail")
+    def detail_route(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
+        from . import views
+
+        return views.proposal_detail(request, self, proposal_id)
+
+    @path("<int:proposal_id>/edit/", name="proposal_edit")
+    def edit_route(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
+        from . import views
+
+        return views.proposal_edit(request, self, proposal_id)
+
+    @path("<int:proposal_id>/withdraw/", name="proposal_withdraw")
+    def withdraw_route(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
+        from . import views
+
+        return views.proposal_withdraw(request, self, proposal_id)
+
+    @path("<int:proposal_id>/support/", name="proposal_support")
+    def support_route(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
+        from . import views
+
+        return views.proposal_support(request, self, proposal_id)
+
+    @path("<int:proposal_id>/flag/", name="proposal_flag")
+    def flag_route(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
+        from . import views
+
+        return views.proposal_flag(request, self, proposal_id)
+
+    @path("<int:proposal_id>/follow/", name="proposal_follow")
+    def follow_route(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
+        from . import views
+
+        return views.proposal_follow(request, self, proposal_id)
+
+    def proposal_url(self, proposal: Proposal, route: str = "proposal_detail") -> str:
+        """The public URL of `proposal` (or one of its actions) under this process page."""
+        return str(self.url) + str(self.reverse_subpage(route, args=[proposal.pk]))
 
     def is_open(self, phase: Phase, at: datetime | None = None) -> bool:
         now = at or timezone.now()
@@ -191,6 +249,9 @@ class Proposal(index.Indexed, models.Model):
         index.FilterField("status"),
         index.FilterField("category_id"),
         index.FilterField("district_id"),
+        index.FilterField("kind"),
+        # Lists and search drop blocked authors' proposals at once, without touching their status.
+        index.RelatedFields("author", [index.FilterField("blocked_at")]),
     ]
 
     class Meta:
@@ -224,6 +285,9 @@ class Support(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["proposal", "census_record"], name="one_support_per_person")]
 
+    def __str__(self) -> str:
+        return f"support #{self.pk} of proposal {self.proposal_id}"
+
 
 class Follow(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
@@ -232,6 +296,9 @@ class Follow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="one_follow_per_user")]
+
+    def __str__(self) -> str:
+        return f"follow of proposal {self.proposal_id} by {self.user_id}"
 
 
 class Stance(models.TextChoices):
@@ -283,6 +350,9 @@ class CommentReaction(models.Model):
             models.CheckConstraint(condition=Q(value__in=[1, -1]), name="reaction_value_valid"),
         ]
 
+    def __str__(self) -> str:
+        return f"reaction {self.value} on comment {self.comment_id}"
+
 
 class Flag(models.Model):
     """A citizen's report of a proposal or a comment, for the moderators' queue."""
@@ -309,6 +379,10 @@ class Flag(models.Model):
             models.UniqueConstraint(fields=["reporter", "comment"], name="one_flag_per_comment"),
         ]
 
+    def __str__(self) -> str:
+        target = f"proposal {self.proposal_id}" if self.proposal_id else f"comment {self.comment_id}"
+        return f"flag #{self.pk} on {target}"
+
 
 class ProposalEvent(models.Model):
     """The log of live events per proposal: its id is the event id a reconnecting viewer sends back."""
@@ -320,3 +394,6 @@ class ProposalEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["proposal", "id"], name="proposal_event_idx")]
+
+    def __str__(self) -> str:
+        return f"event #{self.pk} {self.kind}"

@@ -1,0 +1,141 @@
+"""Reads of processes and proposals shared by views, the admin, the API and other apps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from math import ceil
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from wagtail.search.backends import get_search_backend
+
+from accounts.selectors import eligible_census
+
+from .models import PUBLIC_STATUSES, Category, Flag, Follow, ProcessPage, Proposal, ProposalStatus, Support
+from .permissions import VISIBLE_STATUSES, can_view_proposal, public_proposal_q
+
+SORTS = {"newest": ("-published_at", "-id"), "supported": ("-support_count", "-published_at", "-id")}
+
+
+def support_threshold(*, percent: Decimal, eligible: int) -> int:
+    """ceil(percent % of the eligible census), at least one support."""
+    return max(1, ceil(Decimal(eligible) * percent / Decimal(100)))
+
+
+def process_support_threshold(process: ProcessPage) -> int:
+    """The supports a proposal of `process` needs, from the eligible census of the process scope."""
+    eligible = eligible_census(scope_province=process.scope_province, scope_district=process.scope_district).count()
+    return support_threshold(percent=process.support_threshold_percent, eligible=eligible)
+
+
+def proposal_for_viewer(*, process: ProcessPage, proposal_id: int, user: Any) -> Proposal:
+    """The proposal `proposal_id` of `process` if `user` may see it; 404 otherwise (missing and hidden alike)."""
+    proposal = (
+        Proposal.objects.select_related("author", "category", "district__province", "process")
+        .filter(process=process, pk=proposal_id)
+        .first()
+    )
+    if proposal is None or not can_view_proposal(user, proposal):
+        raise Http404("No such proposal.")
+    return proposal
+
+
+@dataclass(frozen=True)
+class ProposalFilters:
+    query: str = ""
+    category: int | None = None
+    district: int | None = None
+    status: str = ""
+    sort: str = "newest"
+
+
+def proposal_list(*, process: ProcessPage, filters: ProposalFilters) -> Any:
+    """Public proposals of `process`, filtered and sorted; a search (Wagtail backend) when there is a query.
+
+    Returns a queryset or search results; either pages with a constant number of
+    queries (authors, categories and districts come in by join).
+    """
+    statuses: tuple[str, ...] = PUBLIC_STATUSES
+    if filters.status in VISIBLE_STATUSES:
+        statuses = (filters.status,)
+    proposals = Proposal.objects.filter(process=process).filter(public_proposal_q()).filter(status__in=statuses)
+    if filters.category:
+        proposals = proposals.filter(category_id=filters.category)
+    if filters.district:
+        proposals = proposals.filter(district_id=filters.district)
+    proposals = proposals.select_related("author", "category", "district").order_by(
+        *SORTS.get(filters.sort, SORTS["newest"])
+    )
+    if filters.query:
+        return get_search_backend().search(filters.query, proposals, order_by_relevance=False)
+    return proposals
+
+
+def proposal_counts_by_status(process: ProcessPage) -> dict[str, int]:
+    rows = (
+        Proposal.objects.filter(process=process)
+        .filter(public_proposal_q())
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def user_support(*, user: Any, proposal: Proposal) -> Support | None:
+    record_id = getattr(user, "census_record_id", None)
+    if record_id is None:
+        return None
+    return Support.objects.filter(proposal=proposal, census_record_id=record_id).first()
+
+
+def user_follows(*, user: Any, proposal: Proposal) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Follow.objects.filter(proposal=proposal, user=user).exists()
+
+
+def user_flagged(*, user: Any, proposal: Proposal) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Flag.objects.filter(proposal=proposal, reporter=user).exists()
+
+
+def proposals_of_author(*, process: ProcessPage, user: Any) -> QuerySet[Proposal]:
+    """An author's own proposals in `process`, whatever their state (their 'my proposals' box)."""
+    if not getattr(user, "is_authenticated", False):
+        return Proposal.objects.none()
+    return Proposal.objects.filter(process=process, author=user).order_by("-created_at")
+
+
+def moderation_queue() -> QuerySet[Proposal]:
+    """Proposals waiting for a moderator: submitted, or with open flags."""
+    open_flags = Flag.objects.filter(proposal=OuterRef("pk"), resolved_at__isnull=True)
+    return (
+        Proposal.objects.annotate(has_open_flags=Exists(open_flags))
+        .filter(Q(status=ProposalStatus.SUBMITTED) | Q(has_open_flags=True))
+        .select_related("author", "process")
+        .order_by("created_at")
+    )
+
+
+def open_flags() -> QuerySet[Flag]:
+    return Flag.objects.filter(resolved_at__isnull=True, proposal__isnull=False).select_related(
+        "proposal", "reporter"
+    )
+
+
+def follower_emails(proposal: Proposal) -> list[str]:
+    """Who hears that a proposal qualified: its author and followers, each once."""
+    emails = {proposal.author.email}
+    emails.update(
+        Follow.objects.filter(proposal=proposal, user__is_active=True).values_list("user__email", flat=True)
+    )
+    # Deleted accounts keep an address at invalid.decide: nobody reads it.
+    return sorted(e for e in emails if e and not e.endswith("@invalid.decide"))
