@@ -1,0 +1,1 @@
+"""A do-nothing Django project: the fixed reference the HTTP figures are divided by."""

@@ -1,0 +1,195 @@
+"""Live debate fan-out: comments to many WebSocket viewers over two server processes, vs plain websockets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from typing import Any
+
+from . import datagen, harness
+from .core import Context, Figure, missing
+from .load import percentile
+from .procs import cpu_seconds, group_pids
+
+
+class Viewers:
+    """The viewer process: connect, wait for `ready`, later `stop` and collect arrival times."""
+
+    def __init__(self, ctx: Context, n: int, urls: list[str]) -> None:
+        self.proc = subprocess.Popen(
+            [harness.PYTHON, "-m", "bench.ws_viewers", str(n), *urls],
+            cwd=harness.ROOT,
+            env=ctx.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().split()
+        if not line or line[0] != "ready":
+            self.proc.kill()
+            raise RuntimeError(f"viewers did not connect (got {line!r})")
+        self.connected, self.failed = int(line[1]), int(line[2])
+
+    def collect(self) -> dict[str, list[float]]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write("stop\n")
+        self.proc.stdin.flush()
+        data = json.loads(self.proc.stdout.readline() or "{}")
+        self.proc.wait(timeout=30)
+        return data  # type: ignore[no-any-return]
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _measure(ctx: Context, server_names: list[str], urls: list[str], publish: Any, count: int) -> dict[str, Any]:
+    """Connect viewers, publish `count` messages at the configured rate, return latency and CPU figures."""
+    n = ctx.sizes["fanout_viewers"]
+    viewers = Viewers(ctx, n, urls)
+    try:
+        time.sleep(1.0)  # let the servers settle after the connection storm
+        pids = [p for name in server_names for p in group_pids(ctx.pids[name])]
+        cpu0 = cpu_seconds(pids)
+        sent: dict[str, float] = {}
+        interval = 1.0 / ctx.sizes["fanout_rate"]
+        start = time.monotonic()
+        for i in range(count):
+            target = start + i * interval
+            delay = target - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            t0 = time.monotonic()
+            key = publish(i)
+            sent[str(key)] = t0
+        time.sleep(3.0)  # stragglers
+        cpu1 = cpu_seconds(pids)
+        arrivals = viewers.collect()
+    finally:
+        viewers.kill()
+    latencies: list[float] = []
+    last: list[float] = []
+    delivered = 0
+    for key, t0 in sent.items():
+        times = arrivals.get(key, [])
+        delivered += len(times)
+        latencies += [t - t0 for t in times]
+        if times:
+            last.append(max(times) - t0)
+    expected = count * viewers.connected
+    return {
+        "viewers": viewers.connected,
+        "viewers_failed": viewers.failed,
+        "messages": count,
+        "delivered": delivered,
+        "expected": expected,
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "last_viewer_mean_ms": (sum(last) / len(last) * 1000) if last else float("nan"),
+        "last_viewer_max_ms": max(last) * 1000 if last else float("nan"),
+        "cpu_s": cpu1 - cpu0,
+        "cpu_us_per_delivery": (cpu1 - cpu0) / delivered * 1e6 if delivered else float("nan"),
+        "cpu_ms_per_broadcast": (cpu1 - cpu0) / count * 1000 if count else float("nan"),
+    }
+
+
+def fanout(ctx: Context) -> list[Figure]:
+    goal_p99 = "p99 ≤ 250 ms"
+    goal_cpu = "server CPU per delivered message ≤ 3x baseline"
+    try:
+        from proposals.debate_services import comment_create
+        from proposals.routing import websocket_urlpatterns  # noqa: F401
+    except ImportError as exc:
+        return [missing("fanout_p99", f"live debate not in place: {exc}", goal_p99)]
+    from accounts.models import User
+    from proposals.models import Proposal, ProposalEvent
+
+    process = datagen.process_page(vote_open=False)
+    ((author_id, _key),) = datagen.verified_users(
+        1, first_document=datagen.DOC_AUTHORS, seed=90, prefix="fanout-author"
+    )
+    author = User.objects.get(pk=author_id)
+    pid = datagen.proposals(process, 1, author_id=author_id, seed=91)[0]
+    proposal = Proposal.objects.get(pk=pid)
+    count = int(ctx.sizes["fanout_seconds"] * ctx.sizes["fanout_rate"])
+    texts: list[str] = []
+
+    def publish_decide(i: int) -> int:
+        before = ProposalEvent.objects.filter(proposal=proposal).order_by("-pk").values_list("pk", flat=True).first()
+        comment_create(
+            author=author,
+            proposal=proposal,
+            body=f"<p>Comentario {i}: el riego tecnificado ahorra agua y necesitamos plazos claros para la obra.</p>",
+        )
+        event = ProposalEvent.objects.filter(proposal=proposal, pk__gt=before or 0).order_by("pk").first()
+        assert event is not None
+        texts.append(event.text)
+        return event.pk
+
+    ws_urls = [f"ws://127.0.0.1:{ctx.ports[name]}/ws/proposals/{pid}/" for name in ("decide_ws_1", "decide_ws_2")]
+    ctx.log(f"decide: {ctx.sizes['fanout_viewers']} viewers over {ws_urls}")
+    decide = _measure(ctx, ["decide_ws_1", "decide_ws_2"], ws_urls, publish_decide, count)
+    ctx.log(f"decide: {decide}")
+
+    # Baseline: the same bytes (the texts Decide pushed, ids renumbered) through a plain websockets server.
+    from websockets.sync.client import connect
+
+    base_port = ctx.ports["baseline_ws"]
+    publisher = connect(f"ws://127.0.0.1:{base_port}/publish", compression=None)
+
+    def publish_base(i: int) -> str:
+        key = f"b{i}"
+        text = texts[i % len(texts)]
+        body = json.loads(text)
+        body["id"] = key
+        publisher.send(json.dumps(body, separators=(",", ":")))
+        return key
+
+    try:
+        base = _measure(ctx, ["baseline_ws"], [f"ws://127.0.0.1:{base_port}/view"], publish_base, count)
+    finally:
+        publisher.close()
+    ctx.log(f"baseline: {base}")
+    lost = decide["expected"] - decide["delivered"]
+    if decide["viewers_failed"] or lost:
+        ctx.failures.append(f"fanout: {decide['viewers_failed']} viewers failed to connect, {lost} deliveries lost")
+    sizes = {
+        "viewers": decide["viewers"],
+        "server_processes": 2,
+        "comments": count,
+        "rate_per_s": ctx.sizes["fanout_rate"],
+        "message_bytes": len(texts[0]) if texts else 0,
+    }
+    p99_ratio = decide["p99_ms"] / base["p99_ms"] if base["p99_ms"] else float("nan")
+    cpu_ratio = (
+        decide["cpu_us_per_delivery"] / base["cpu_us_per_delivery"] if base["cpu_us_per_delivery"] else float("nan")
+    )
+    return [
+        Figure(
+            "fanout_p99",
+            decide["p99_ms"],
+            "ms",
+            base["p99_ms"],
+            "plain websockets broadcast p99 (ms)",
+            p99_ratio,
+            goal_p99,
+            met=decide["p99_ms"] <= 250 and not lost,
+            sizes=sizes,
+            extra={"decide": decide, "baseline": base},
+        ),
+        Figure(
+            "fanout_cpu",
+            decide["cpu_us_per_delivery"],
+            "µs CPU/delivery",
+            base["cpu_us_per_delivery"],
+            "plain websockets broadcast (µs CPU/delivery)",
+            cpu_ratio,
+            goal_cpu,
+            met=cpu_ratio <= 3,
+            sizes=sizes,
+        ),
+    ]

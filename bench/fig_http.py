@@ -1,0 +1,239 @@
+"""HTTP figures: the do-nothing baseline, ballots cast end to end, and proposal pages."""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import datagen
+from .core import Context, Figure, missing
+from .forms import ballot_form, confirm_form
+from .httpclient import Client, HTTPError
+from .load import LoadResult, closed_loop, percentile, run_async
+
+HOST = "127.0.0.1"
+
+
+def baseline(ctx: Context, workers: int) -> LoadResult:
+    """The do-nothing Django view under gunicorn (2 sync workers): requests per second at `workers` clients."""
+    port = ctx.ports["baseline_http"]
+
+    async def job(_worker: int, _n: int) -> None:
+        response = await Client(HOST, port).get("/")
+        if response.status != 200:
+            raise HTTPError(f"baseline answered {response.status}")
+
+    result = run_async(closed_loop(job, workers=workers, max_jobs=10_000_000, max_seconds=ctx.sizes["http_seconds"]))
+    ctx.log(f"baseline {workers} clients: {result.rate:.0f} req/s, p99 {result.p(99):.1f} ms, {result.errors} errors")
+    if result.errors:
+        ctx.failures.append(f"baseline view: {result.errors} errors {result.error_samples}")
+    return result
+
+
+def _ballot_path(poll: Any) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    for name in (
+        "votes:ballot",
+        "votes:poll_ballot",
+        "votes:vote",
+        "votes:cast",
+        "votes:poll_vote",
+        "votes:ballot_form",
+    ):
+        try:
+            return reverse(name, args=[poll.pk])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def ballot_rate(ctx: Context, base: LoadResult) -> list[Figure]:
+    goal = "≥ 0.25 of baseline rate; p99 ≤ 100 ms; 0 errors; every acknowledged ballot counted"
+    try:
+        import votes.urls  # noqa: F401
+
+        process = datagen.process_page(vote_open=True)
+        poll = datagen.poll(process, open_now=True)
+    except Exception as exc:
+        return [missing("ballot_rate", f"cannot set up a poll: {exc}", goal)]
+    path = _ballot_path(poll)
+    if path is None:
+        return [missing("ballot_rate", "no ballot URL in votes.urls yet (votes:ballot)", goal)]
+    n = ctx.sizes["ballot_voters"]
+    t0 = time.perf_counter()
+    voters = datagen.verified_users(n, first_document=datagen.DOC_VOTERS, seed=81, prefix="voter")
+    ctx.log(f"{n} verified voters with sessions in {time.perf_counter() - t0:.1f}s; ballot form {path}")
+    port = ctx.ports["decide_http"]
+    request_latencies: list[float] = []
+    acknowledged: list[str] = []
+    rng = random.Random(82)
+
+    async def job(_worker: int, n_: int) -> None:
+        client = Client(HOST, port, cookies={"sessionid": voters[n_][1]})
+        page = await client.get(path)
+        request_latencies.append(page.seconds)
+        if page.status != 200:
+            raise HTTPError(f"ballot form answered {page.status}")
+        form = ballot_form(page.body)
+        response = await client.request("POST", form.action or path, dict(form.fill(rng)))
+        request_latencies.append(response.seconds)
+        # Then, as a person would: confirm on the review page (votes: step 2) and/or follow a redirect.
+        for _step in range(3):
+            if response.status in (302, 303):
+                response = await client.get(urlsplit(response.header("location") or "").path)
+                request_latencies.append(response.seconds)
+                continue
+            if response.status != 200:
+                raise HTTPError(f"casting answered {response.status}")
+            confirm = confirm_form(response.body)
+            if confirm is None:
+                break
+            response = await client.request("POST", confirm.action, dict(confirm.fill(rng)))
+            request_latencies.append(response.seconds)
+        if response.status != 200:
+            raise HTTPError(f"no receipt page (status {response.status})")
+        acknowledged.append(voters[n_][1])
+
+    result = run_async(closed_loop(job, workers=32, max_jobs=n, max_seconds=ctx.sizes["ballot_seconds"]))
+    if result.done >= n:
+        ctx.log("warning: every prepared voter voted before time was up; raise ballot_voters")
+    # Every acknowledged ballot counted, none doubled.
+    from votes.models import Ballot, BallotChoice, Participation
+
+    participations = Participation.objects.filter(poll=poll).count()
+    ballots = Ballot.objects.filter(poll=poll).count()
+    choices = BallotChoice.objects.filter(poll=poll).count()
+    acks = len(acknowledged)
+    lost = max(0, acks - ballots)
+    doubled = max(0, ballots - participations)
+    integrity = {
+        "acknowledged": acks,
+        "participations": participations,
+        "ballots": ballots,
+        "choices": choices,
+        "lost": lost,
+        "doubled": doubled,
+    }
+    if lost or doubled or participations != ballots:
+        ctx.failures.append(f"ballot integrity: {integrity}")
+    if result.errors:
+        ctx.failures.append(f"ballot_rate: {result.errors} errors, e.g. {result.error_samples}")
+    p99_request = percentile(request_latencies, 99) * 1000
+    ratio = result.rate / base.rate if base.rate else float("nan")
+    ctx.log(
+        f"ballots: {result.rate:.1f}/s ({ratio:.3f} of baseline), request p99 {p99_request:.0f} ms, "
+        f"{result.errors} errors, {integrity}"
+    )
+    return [
+        Figure(
+            "ballot_rate",
+            result.rate,
+            "ballots/s",
+            base.rate,
+            "do-nothing view req/s (gunicorn, 2 sync workers)",
+            ratio,
+            goal,
+            met=ratio >= 0.25 and p99_request <= 100 and not result.errors and not lost and not doubled,
+            sizes={"clients": 32, "seconds": round(result.seconds, 1), "ballots": result.done},
+            extra={
+                "http_requests_per_s": 3 * result.done / result.seconds if result.seconds else 0,
+                "request_p50_ms": percentile(request_latencies, 50) * 1000,
+                "request_p99_ms": p99_request,
+                "ballot_p99_ms": result.p(99),
+                "errors": result.errors,
+                "error_samples": result.error_samples,
+                "baseline_p99_ms": base.p(99),
+                **integrity,
+            },
+        )
+    ]
+
+
+def pages(ctx: Context, base: LoadResult) -> list[Figure]:
+    """Proposal list and a detail page with many comments, among many proposals, 16 clients."""
+    goal = "p99 ≤ 150 ms; SQL queries per page constant"
+    from django.db import connection
+    from django.test import Client as DjangoClient
+    from django.test.utils import CaptureQueriesContext
+
+    n_proposals, n_comments = ctx.sizes["pages_proposals"], ctx.sizes["pages_comments"]
+    t0 = time.perf_counter()
+    process = datagen.process_page(vote_open=False)
+    speakers = [
+        u
+        for u, _ in datagen.verified_users(
+            50, first_document=datagen.DOC_AUTHORS + 1000, seed=70, prefix="pages-author"
+        )
+    ]
+    ids = datagen.proposals(process, n_proposals, author_id=speakers[0], seed=71)
+    busy, quiet = ids[0], ids[1]
+    datagen.comments(busy, n_comments, author_ids=speakers, seed=72)
+    datagen.comments(quiet, 10, author_ids=speakers, seed=73)
+    from django.db import connection as conn
+
+    with conn.cursor() as cur:
+        cur.execute("ANALYZE")
+    list_path = process.url
+    detail_path = f"{list_path}{busy}/"
+    ctx.log(f"{n_proposals} proposals, {n_comments} comments in {time.perf_counter() - t0:.1f}s; {list_path}")
+    # SQL queries per page, counted in-process on the same code (a page's queries do not depend on the server).
+    browser = DjangoClient(HTTP_HOST="127.0.0.1")
+    queries: dict[str, int] = {}
+    for label, url in (
+        ("list", list_path),
+        ("list_page_2", f"{list_path}?page=2"),
+        ("detail_busy", detail_path),
+        ("detail_quiet", f"{list_path}{quiet}/"),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            status = browser.get(url).status_code
+        queries[label] = len(captured)
+        if status != 200:
+            ctx.failures.append(f"pages: {url} answered {status}")
+            return [missing("pages", f"{url} answered {status}", goal)]
+    ctx.log(f"SQL queries per page: {queries}")
+    port = ctx.ports["decide_http"]
+    latencies: dict[str, list[float]] = {"list": [], "detail": []}
+
+    async def job(_worker: int, n: int) -> None:
+        kind, url = ("list", list_path) if n % 2 else ("detail", detail_path)
+        response = await Client(HOST, port).get(url)
+        if response.status != 200:
+            raise HTTPError(f"{url} answered {response.status}")
+        latencies[kind].append(response.seconds)
+
+    result = run_async(closed_loop(job, workers=16, max_jobs=10_000_000, max_seconds=ctx.sizes["pages_seconds"]))
+    if result.errors:
+        ctx.failures.append(f"pages: {result.errors} errors, e.g. {result.error_samples}")
+    p99 = result.p(99)
+    constant = queries["detail_busy"] == queries["detail_quiet"] and queries["list"] == queries["list_page_2"]
+    ctx.log(
+        f"pages: {result.rate:.0f} req/s, p99 {p99:.0f} ms (list {percentile(latencies['list'], 99) * 1000:.0f}, "
+        f"detail {percentile(latencies['detail'], 99) * 1000:.0f}), {result.errors} errors"
+    )
+    return [
+        Figure(
+            "pages",
+            p99,
+            "ms p99",
+            base.p(99),
+            "do-nothing view p99 at 16 clients (ms)",
+            p99 / base.p(99),
+            goal,
+            met=p99 <= 150 and constant and not result.errors,
+            sizes={"clients": 16, "proposals": n_proposals, "comments": n_comments, "requests": result.done},
+            extra={
+                "rate_per_s": result.rate,
+                "baseline_rate_per_s": base.rate,
+                "rate_ratio": result.rate / base.rate if base.rate else None,
+                "list_p99_ms": percentile(latencies["list"], 99) * 1000,
+                "detail_p99_ms": percentile(latencies["detail"], 99) * 1000,
+                "sql_queries": queries,
+                "queries_constant": constant,
+                "errors": result.errors,
+            },
+        )
+    ]

@@ -1,0 +1,132 @@
+"""The environment a run needs: its own database (from a migrated template), Redis db 6, fixed secrets."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
+BENCH_DB = "bench_decide"
+TEMPLATE_DB = "bench_template"
+BASELINE_TABLE = "bench_census_copy"
+REDIS_DB = 6
+# Fixed, not secret: the bench database is thrown away, and fixed values keep census hashes reproducible.
+SECRET_KEY = "bench-secret-key-not-for-production-0123456789"  # noqa: S105
+CENSUS_PEPPER = "bench-census-pepper-not-for-production-012345"
+
+
+class SetupError(RuntimeError):
+    pass
+
+
+def required_urls() -> tuple[str, str]:
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    missing = [name for name, value in (("DATABASE_URL", database_url), ("REDIS_URL", redis_url)) if not value]
+    if missing:
+        raise SetupError(
+            f"{' and '.join(missing)} not set. The benchmarks measure the production set-up: PostgreSQL and Redis.\n"
+            "Run e.g.  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres "
+            "REDIS_URL=redis://127.0.0.1:6379/0 make bench-smoke\n"
+            f"(the run creates its own databases {TEMPLATE_DB} and {BENCH_DB} and uses Redis db {REDIS_DB})."
+        )
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise SetupError("DATABASE_URL must point to PostgreSQL (postgres://...): the figures are about PostgreSQL.")
+    return database_url, redis_url
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+
+
+def with_redis_db(url: str, db: int) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{db}", parts.query, ""))
+
+
+def server_env(database_url: str, redis_url: str) -> dict[str, str]:
+    """The environment of every Decide process of the run: production settings on loopback HTTP."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "decide.settings.production",
+            "DATABASE_URL": with_database(database_url, BENCH_DB),
+            "REDIS_URL": with_redis_db(redis_url, REDIS_DB),
+            "SECRET_KEY": SECRET_KEY,
+            "CENSUS_PEPPER": CENSUS_PEPPER,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # Plain HTTP on loopback: no TLS to redirect to, cookies must travel without it.
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "CHANNEL_PREFIX": "bench",
+            "CACHE_PREFIX": "bench",
+            "LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def _admin(database_url: str) -> psycopg.Connection:
+    return psycopg.connect(database_url, autocommit=True)
+
+
+def prepare_database(database_url: str, env: dict[str, str], log: object = print) -> None:
+    """Migrate the template (cheap when nothing changed), then clone it into a fresh bench database."""
+    with _admin(database_url) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [TEMPLATE_DB]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{TEMPLATE_DB}"')
+    migrate_env = dict(env, DATABASE_URL=with_database(database_url, TEMPLATE_DB))
+    log(f"migrating {TEMPLATE_DB} ...")  # type: ignore[operator]
+    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=migrate_env, check=True)
+    with _admin(database_url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{BENCH_DB}" TEMPLATE "{TEMPLATE_DB}"')
+
+
+def drop_database(database_url: str) -> None:
+    with _admin(database_url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+
+
+def collectstatic(env: dict[str, str]) -> None:
+    """Production serves hashed static names from the manifest; pages fail without it."""
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+
+
+def machine(database_url: str) -> dict[str, object]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_mb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_mb = int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    with _admin(database_url) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": model,
+        "memory_mb": memory_mb,
+        "python": platform.python_version(),
+        "postgres": row[0] if row else "",
+        "kernel": platform.release(),
+    }
