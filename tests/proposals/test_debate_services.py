@@ -187,7 +187,7 @@ def test_blocked_authors_comments_leave_the_thread_but_still_count() -> None:
     assert Comment.objects.filter(author=c.author).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_events_are_sent_only_after_commit_and_never_on_rollback() -> None:
     proposal = ProposalFactory()
     author = UserFactory()
