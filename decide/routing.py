@@ -2,6 +2,12 @@
 
 from typing import Any
 
-from proposals.routing import websocket_urlpatterns as proposal_routes
+from django.urls import re_path
 
-websocket_urlpatterns: list[Any] = [*proposal_routes]
+from proposals.routing import websocket_urlpatterns as proposal_routes
+from votes.consumers import TurnoutConsumer
+
+websocket_urlpatterns: list[Any] = [
+    *proposal_routes,
+    re_path(r"^ws/polls/(?P<poll_id>\d+)/turnout/$", TurnoutConsumer.as_asgi()),
+]

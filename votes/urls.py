@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import results_views, views
 
 app_name = "votes"
 
@@ -18,4 +18,19 @@ urlpatterns: list = [
     path("<int:poll_id>/booths/<int:booth_id>/record/", views.booth_record, name="booth_record"),
     path("<int:poll_id>/booths/<int:booth_id>/tally/", views.booth_tally, name="booth_tally"),
     # results routes (results helper) below
+    path("<int:poll_id>/results/", results_views.results_page, name="results"),
+    path("<int:poll_id>/results/review/", results_views.results_review, name="results_review"),
+    path("<int:poll_id>/results/publish/", results_views.results_publish, name="results_publish"),
+    path("<int:poll_id>/turnout/", results_views.turnout_dashboard, name="turnout"),
+    path(
+        "<int:poll_id>/<slug:dataset>.<slug:fmt>.sha256",
+        results_views.export_file_checksum,
+        name="results_export_checksum",
+    ),
+    path("<int:poll_id>/<slug:dataset>.<slug:fmt>", results_views.export_file, name="results_export"),
+    path(
+        "processes/<int:process_id>/statistics/",
+        results_views.process_statistics_page,
+        name="process_statistics",
+    ),
 ]

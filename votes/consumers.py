@@ -1,0 +1,81 @@
+"""The administrators' live turnout dashboard socket: read-only, turnout by group, never choices.
+
+`ws/polls/<id>/turnout/` accepts administrators only (the same predicate as the
+page), sends the current figures on connect, then fresh figures whenever a
+participation is recorded (`votes.stats.turnout_changed`, after commit).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from decide.live import encode_event, send_to_group_now
+
+from .models import Poll
+from .results_display import turnout_payload
+from .results_permissions import can_view_turnout
+from .stats import poll_eligible_counts, poll_turnout_counts
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+def turnout_group(poll_id: int) -> str:
+    """Not the public `poll.<id>` group: turnout by group goes to administrators only."""
+    return f"poll.{poll_id}.turnout"
+
+
+def turnout_text(poll: Poll) -> str:
+    payload = turnout_payload(poll_turnout_counts(poll), poll_eligible_counts(poll))
+    return encode_event(event_id=None, kind="poll.turnout", data={"poll": poll.pk, **payload})
+
+
+def send_turnout(poll_id: int) -> None:
+    """Compute the figures once and send them to every dashboard of the poll (called after commit)."""
+    poll = Poll.objects.select_related("process").filter(pk=poll_id).first()
+    if poll is not None:
+        send_to_group_now(turnout_group(poll_id), turnout_text(poll))
+
+
+@database_sync_to_async
+def _poll_and_permission(poll_id: int, user: Any) -> tuple[Poll | None, bool]:
+    poll = Poll.objects.select_related("process").filter(pk=poll_id).first()
+    return poll, poll is not None and can_view_turnout(user, poll)
+
+
+@database_sync_to_async
+def _snapshot(poll: Poll) -> str:
+    return turnout_text(poll)
+
+
+class TurnoutConsumer(AsyncWebsocketConsumer):
+    group: str | None = None
+
+    async def connect(self) -> None:
+        poll_id = int(self.scope["url_route"]["kwargs"]["poll_id"])
+        poll, allowed = await _poll_and_permission(poll_id, self.scope.get("user"))
+        if poll is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if not allowed:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = turnout_group(poll_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send(text_data=await _snapshot(poll))
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Read-only: anything a client sends is ignored (answered with a short note)."""
+        await self.send(text_data=json.dumps({"kind": "error", "data": {"message": "read-only"}}))
+
+    async def live_event(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=event["text"])

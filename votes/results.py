@@ -1,0 +1,37 @@
+"""Publishing a poll's results: the one write of the results work."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.audit import audit_record
+from accounts.models import User
+from decide.live import encode_event, send_after_commit
+from proposals import events as proposal_events
+
+from .models import Poll
+from .results_permissions import results_publish_refusal
+from .stats import poll_results_breakdown
+
+
+@transaction.atomic
+def poll_results_publish(*, poll: Poll, actor: User) -> Poll:
+    """Publish `poll`'s results: administrators only, after the close, once. Audited; viewers told live."""
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)  # two administrators clicking at once publish once
+    if reason := results_publish_refusal(actor, poll):
+        raise PermissionDenied(reason)
+    poll.results_published_at = timezone.now()
+    poll.results_published_by = actor
+    poll.full_clean()
+    poll.save(update_fields=["results_published_at", "results_published_by"])
+    totals = {str(option_id): row["total"] for option_id, row in poll_results_breakdown(poll).items()}
+    audit_record(actor=actor, action="poll.results_published", target=poll, detail={"totals": totals})
+    url = reverse("votes:results", args=[poll.pk])
+    data = {"poll": poll.pk, "title": poll.title, "url": url}
+    send_after_commit(poll.live_group, encode_event(event_id=None, kind="poll.results", data=data))
+    for proposal in poll.proposals.all():
+        proposal_events.publish(proposal, "poll.results", data)
+    return poll

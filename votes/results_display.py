@@ -1,0 +1,202 @@
+"""What the results, review, statistics and turnout pages show, shaped for templates (and the charts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .charts import Bar, bar_chart
+from .exports import DATASETS, FORMATS
+from .models import Poll
+from .published import QuestionResults, StageStats, StatRow, poll_publication
+from .stats import AREA_LABELS, GENDER_LABELS, Counts, cells
+from .templatetags.results_format import stat_count, stat_index, stat_percent
+
+# Below this a group is marked under-represented on charts (a share of the participants
+# at most four fifths of its share of the census).
+LOW_INDEX = 0.8
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One line of the 'results by group' table: a group's votes for each option."""
+
+    label: str
+    votes: list[int | None]
+    total: int | None
+
+
+@dataclass(frozen=True)
+class TurnoutRow:
+    gender: str
+    area: str
+    label: str
+    participants: int
+    eligible: int
+    rate: float | None
+    representation_index: float | None
+
+    @property
+    def low(self) -> bool:
+        return self.representation_index is not None and self.representation_index < LOW_INDEX
+
+
+def _cell_label(gender: str, area: str) -> str:
+    return f"{GENDER_LABELS[gender]} · {AREA_LABELS[area]}"
+
+
+def stage_charts(stages: list[StageStats], prefix: str) -> dict[str, Any]:
+    """One representation-index chart per stage (groups with nobody in the census are left out)."""
+    charts = {}
+    for stage in stages:
+        rows = [row for row in stage.cell_rows if row.eligible]
+        bars = [
+            Bar(
+                label=row.label,
+                value=row.representation_index,
+                display=_index_words(row),
+                low=row.representation_index is not None and row.representation_index < LOW_INDEX,
+            )
+            for row in rows
+        ]
+        charts[stage.stage] = bar_chart(
+            chart_id=f"{prefix}-{stage.stage}",
+            title=_("Representation index by group: %(stage)s") % {"stage": stage.label},
+            description=_(
+                "For each group, its share among participants divided by its share of the eligible census. "
+                "1 means represented in proportion; below 1, under-represented. The table beside gives the figures."
+            ),
+            bars=bars,
+            reference=1.0,
+            reference_label=_("1 = in proportion"),
+        )
+    return charts
+
+
+def _index_words(row: StatRow) -> str:
+    if row.participants is None:
+        return _("suppressed")
+    return stat_index(row.representation_index)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _question_chart(question: QuestionResults) -> Any:
+    bars = [
+        Bar(
+            label=option.label,
+            value=float(option.total),
+            display=f"{stat_count(option.total)} ({stat_percent(_share(option.total, question.total))})",
+        )
+        for option in question.options
+    ]
+    return bar_chart(
+        chart_id=f"question-{question.question_id}",
+        title=_("Votes by option: %(question)s") % {"question": question.text},
+        description=_("Online and booth ballots together. The table beside gives the figures."),
+        bars=bars,
+    )
+
+
+def _group_rows(question: QuestionResults) -> list[GroupRow]:
+    rows = []
+    for position, (gender, area) in enumerate(cells()):
+        rows.append(
+            GroupRow(
+                label=_cell_label(gender, area),
+                votes=[option.cells[position] for option in question.options],
+                total=question.cell_totals[position],
+            )
+        )
+    rows.append(
+        GroupRow(
+            label=_("Unattributed (paper ballots at booths)"),
+            votes=[option.unattributed for option in question.options],
+            total=question.unattributed_total,
+        )
+    )
+    rows.append(GroupRow(label=_("All"), votes=[option.total for option in question.options], total=question.total))
+    return rows
+
+
+def downloads(poll: Poll) -> list[dict[str, str]]:
+    labels = {"results": _("Results"), "statistics": _("Inclusion statistics"), "bulletin": _("Bulletin of ballots")}
+    return [
+        {
+            "label": f"{labels[dataset]} ({fmt.upper()})",
+            "url": reverse("votes:results_export", args=[poll.pk, dataset, fmt]),
+            "checksum_url": reverse("votes:results_export_checksum", args=[poll.pk, dataset, fmt]),
+        }
+        for dataset in DATASETS
+        for fmt in FORMATS
+    ]
+
+
+def results_context(poll: Poll, threshold: int) -> dict[str, Any]:
+    stages, questions = poll_publication(poll, threshold)
+    voting = next(stage for stage in stages if stage.stage == "voting")
+    return {
+        "poll": poll,
+        "threshold": threshold,
+        "stages": stages,
+        "stage_charts": stage_charts(stages, f"poll-{poll.pk}"),
+        "questions": [
+            {
+                "results": question,
+                "chart": _question_chart(question),
+                "group_rows": _group_rows(question),
+                "option_rows": [
+                    {
+                        "option": option,
+                        "web": option.total - option.unattributed,
+                        "share": option.total / question.total if question.total else None,
+                    }
+                    for option in question.options
+                ],
+                "web_total": question.total - question.unattributed_total,
+            }
+            for question in questions
+        ],
+        "turnout": voting.total,
+        "downloads": downloads(poll),
+    }
+
+
+def turnout_rows(counts: Counts, eligible: Counts) -> tuple[list[TurnoutRow], TurnoutRow]:
+    """Raw turnout by group against the census, for administrators (not published, so not suppressed)."""
+    total_p = sum(counts.values())
+    total_e = sum(eligible.values())
+    rows = []
+    for gender, area in cells():
+        p, e = counts[(gender, area)], eligible[(gender, area)]
+        if not p and not e:
+            continue
+        index = (p / total_p) / (e / total_e) if total_p and e and total_e else None
+        rows.append(TurnoutRow(gender, area, _cell_label(gender, area), p, e, p / e if e else None, index))
+    total_rate = total_p / total_e if total_e else None
+    total = TurnoutRow("all", "all", _("All"), total_p, total_e, total_rate, 1.0 if total_p else None)
+    return rows, total
+
+
+def turnout_payload(counts: Counts, eligible: Counts) -> dict[str, Any]:
+    """What the dashboard socket sends: the same figures as the page, already formatted."""
+    rows, total = turnout_rows(counts, eligible)
+    return {
+        "rows": [
+            {
+                "cell": f"{row.gender}-{row.area}",
+                "label": row.label,
+                "participants": stat_count(row.participants),
+                "eligible": stat_count(row.eligible),
+                "rate": stat_percent(row.rate),
+                "index": stat_index(row.representation_index),
+                "low": row.low,
+            }
+            for row in [*rows, total]
+        ]
+    }

@@ -1,0 +1,139 @@
+"""Results, review, downloads, process statistics and the turnout dashboard: thin views.
+
+Before the close, results pages answer 403 to everyone (administrators too);
+after the close and before publication, the public gets a 404 that says
+"not yet published" and administrators a link to the review.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from accounts.models import User
+from proposals.models import ProcessPage
+
+from .exports import DATASETS, FORMATS, export_checksum, export_filename, export_stream
+from .models import Poll
+from .published import process_statistics
+from .results import poll_results_publish
+from .results_display import results_context, stage_charts, turnout_rows
+from .results_permissions import (
+    can_review_results,
+    can_view_results,
+    can_view_turnout,
+    results_hidden_reason,
+    results_publish_refusal,
+)
+from .stats import poll_eligible_counts, poll_turnout_counts, suppression_threshold
+
+
+def _poll(poll_id: int) -> Poll:
+    return get_object_or_404(Poll.objects.select_related("process"), pk=poll_id)
+
+
+def _hidden(request: HttpRequest, poll: Poll, message: str, status: int) -> HttpResponse:
+    context = {"poll": poll, "message": message, "can_review": can_review_results(request.user, poll)}
+    return render(request, "votes/results/hidden.html", context, status=status)
+
+
+def _published_or_refusal(request: HttpRequest, poll: Poll) -> HttpResponse | None:
+    if reason := results_hidden_reason(poll):
+        return _hidden(request, poll, reason, 403)
+    if not can_view_results(request.user, poll):
+        return _hidden(request, poll, _("The results of this poll are not yet published."), 404)
+    return None
+
+
+@require_GET
+def results_page(request: HttpRequest, poll_id: int) -> HttpResponse:
+    poll = _poll(poll_id)
+    if refusal := _published_or_refusal(request, poll):
+        return refusal
+    context = results_context(poll, suppression_threshold(request))
+    return render(request, "votes/results/page.html", context)
+
+
+@require_GET
+def results_review(request: HttpRequest, poll_id: int) -> HttpResponse:
+    poll = _poll(poll_id)
+    if reason := results_hidden_reason(poll):
+        return _hidden(request, poll, reason, 403)
+    if not can_review_results(request.user, poll):
+        raise PermissionDenied(_("Only administrators review results before publication."))
+    context = results_context(poll, suppression_threshold(request))
+    context["publish_refusal"] = results_publish_refusal(request.user, poll)
+    return render(request, "votes/results/review.html", context)
+
+
+@require_POST
+@ratelimit(key="user_or_ip", rate="10/m", method="POST", block=True)
+def results_publish(request: HttpRequest, poll_id: int) -> HttpResponse:
+    poll = _poll(poll_id)
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied(_("Only administrators publish results."))
+    poll_results_publish(poll=poll, actor=user)  # PermissionDenied carries the reason to the 403 page
+    messages.success(request, _("The results are published. Viewers of the poll and its proposals were told."))
+    return redirect("votes:results", poll_id=poll.pk)
+
+
+def _export_guard(request: HttpRequest, poll_id: int, dataset: str, fmt: str) -> tuple[Poll, HttpResponse | None]:
+    if dataset not in DATASETS or fmt not in FORMATS:
+        raise Http404(_("There is no such download. Choose results, statistics or bulletin, as CSV or JSON."))
+    poll = _poll(poll_id)
+    return poll, _published_or_refusal(request, poll)
+
+
+@require_GET
+def export_file(request: HttpRequest, poll_id: int, dataset: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    poll, refusal = _export_guard(request, poll_id, dataset, fmt)
+    if refusal:
+        return refusal
+    response = StreamingHttpResponse(
+        export_stream(poll, dataset, fmt, suppression_threshold(request)), content_type=FORMATS[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(poll, dataset, fmt)}"'
+    return response
+
+
+@require_GET
+def export_file_checksum(request: HttpRequest, poll_id: int, dataset: str, fmt: str) -> HttpResponse:
+    poll, refusal = _export_guard(request, poll_id, dataset, fmt)
+    if refusal:
+        return refusal
+    digest = export_checksum(poll, dataset, fmt, suppression_threshold(request))
+    # The format of `sha256sum`, so `sha256sum -c` checks a download directly.
+    return HttpResponse(f"{digest}  {export_filename(poll, dataset, fmt)}\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def process_statistics_page(request: HttpRequest, process_id: int) -> HttpResponse:
+    process = get_object_or_404(ProcessPage.objects.live().public(), pk=process_id)
+    threshold = suppression_threshold(request)
+    stages = process_statistics(process, threshold)
+    context: dict[str, Any] = {
+        "process": process,
+        "stages": stages,
+        "charts": stage_charts(stages, "process"),
+        "threshold": threshold,
+    }
+    return render(request, "votes/results/process_statistics.html", context)
+
+
+@require_GET
+def turnout_dashboard(request: HttpRequest, poll_id: int) -> HttpResponse:
+    poll = _poll(poll_id)
+    if not can_view_turnout(request.user, poll):
+        raise PermissionDenied(_("Only administrators see the live turnout dashboard."))
+    rows, total = turnout_rows(poll_turnout_counts(poll), poll_eligible_counts(poll))
+    context = {"poll": poll, "rows": rows, "total": total, "socket_path": f"/ws/polls/{poll.pk}/turnout/"}
+    return render(request, "votes/results/turnout.html", context)
+
