@@ -160,8 +160,12 @@ def test_each_event_kind_reaches_the_viewer() -> None:
             received = [await receive_event(ws) for _ in range(6)]
             kinds = [e["kind"] for e in received]
             assert kinds == [
-                "comment.edited", "comment.reactions", "comment.removed",
-                "proposal.supports", "proposal.status", "debate.locked",
+                "comment.edited",
+                "comment.reactions",
+                "comment.removed",
+                "proposal.supports",
+                "proposal.status",
+                "debate.locked",
             ]
             assert "Corregido" in received[0]["data"]["html"]["en"]
             assert received[1]["data"] == {"comment": c.pk, "agree": 0, "disagree": 1}

@@ -45,7 +45,9 @@ def test_script_payload_is_cleaned_and_an_only_script_comment_refused() -> None:
     proposal = ProposalFactory()
     author = UserFactory()
     saved = services.comment_create(
-        author=author, proposal=proposal, body='<p onclick="x()">Hola<script>alert(1)</script><a href="javascript:x">l</a></p>'
+        author=author,
+        proposal=proposal,
+        body='<p onclick="x()">Hola<script>alert(1)</script><a href="javascript:x">l</a></p>',
     )
     assert "script" not in saved.body and "onclick" not in saved.body and "javascript" not in saved.body
     assert "Hola" in saved.body
@@ -172,7 +174,11 @@ def test_official_pin_and_lock() -> None:
     with pytest.raises(services.DebateRefused):
         services.comment_create(author=UserFactory(), proposal=first.proposal, body="Hola")
     assert events_of("debate.locked")[0]["data"]["locked"] is True
-    assert set(AuditEntry.objects.values_list("action", flat=True)) == {"comment.official", "comment.pin", "debate.lock"}
+    assert set(AuditEntry.objects.values_list("action", flat=True)) == {
+        "comment.official",
+        "comment.pin",
+        "debate.lock",
+    }
 
 
 def test_blocked_authors_comments_leave_the_thread_but_still_count() -> None:
