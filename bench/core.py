@@ -11,7 +11,7 @@ from .procs import Processes
 SMOKE: dict[str, Any] = {
     "http_seconds": 4,
     "ballot_voters": 500,
-    "ballot_seconds": 6,
+    "ballot_seconds": 5,
     "pages_proposals": 300,
     "pages_comments": 100,
     "pages_seconds": 4,
@@ -19,7 +19,7 @@ SMOKE: dict[str, Any] = {
     "fanout_seconds": 4,
     "fanout_rate": 2,
     "stats_ballots": 20_000,
-    "census_rows": 20_000,
+    "census_rows": 5_000,
     "repeats": 3,
 }
 FULL: dict[str, Any] = {

@@ -214,7 +214,31 @@ def pages(ctx: Context, base: LoadResult) -> list[Figure]:
         f"pages: {result.rate:.0f} req/s, p99 {p99:.0f} ms (list {percentile(latencies['list'], 99) * 1000:.0f}, "
         f"detail {percentile(latencies['detail'], 99) * 1000:.0f}), {result.errors} errors"
     )
+    # The serving choice, measured: the same page mix on the two uvicorn processes (HTTP through Django's ASGI).
+    asgi_ports = [ctx.ports["decide_ws_1"], ctx.ports["decide_ws_2"]]
+
+    async def asgi_job(worker: int, n: int) -> None:
+        url = list_path if n % 2 else detail_path
+        response = await Client(HOST, asgi_ports[worker % 2]).get(url)
+        if response.status != 200:
+            raise HTTPError(f"{url} on uvicorn answered {response.status}")
+
+    asgi = run_async(closed_loop(asgi_job, workers=16, max_jobs=10_000_000, max_seconds=ctx.sizes["pages_seconds"] / 2))
+    ctx.log(f"same pages on 2 uvicorn processes: {asgi.rate:.0f} req/s, p99 {asgi.p(99):.0f} ms, {asgi.errors} errors")
+    serving = Figure(
+        "serving_asgi_vs_wsgi",
+        asgi.rate,
+        "req/s (uvicorn x2)",
+        result.rate,
+        "same pages on gunicorn, 2 sync workers",
+        asgi.rate / result.rate if result.rate else float("nan"),
+        "informs the choice: > 1 would favour ASGI for pages",
+        met=None,
+        sizes={"clients": 16, "requests": asgi.done},
+        extra={"p99_ms": asgi.p(99), "errors": asgi.errors},
+    )
     return [
+        serving,
         Figure(
             "pages",
             p99,
@@ -235,5 +259,5 @@ def pages(ctx: Context, base: LoadResult) -> list[Figure]:
                 "queries_constant": constant,
                 "errors": result.errors,
             },
-        )
+        ),
     ]

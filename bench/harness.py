@@ -86,7 +86,7 @@ def prepare_database(database_url: str, env: dict[str, str], log: object = print
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [TEMPLATE_DB]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{TEMPLATE_DB}"')
-    migrate_env = dict(env, DATABASE_URL=with_database(database_url, TEMPLATE_DB))
+    migrate_env = dict(env, DATABASE_URL=with_database(database_url, TEMPLATE_DB), PYTHONWARNINGS="ignore")
     log(f"migrating {TEMPLATE_DB} ...")  # type: ignore[operator]
     subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=migrate_env, check=True)
     with _admin(database_url) as conn:
@@ -101,7 +101,8 @@ def drop_database(database_url: str) -> None:
 
 def collectstatic(env: dict[str, str]) -> None:
     """Production serves hashed static names from the manifest; pages fail without it."""
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    static_env = dict(env, PYTHONWARNINGS="ignore")
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=static_env, check=True)
 
 
 def machine(database_url: str) -> dict[str, object]:

@@ -120,7 +120,7 @@ _OURS = {
 
 def guarded(ctx: Context, name: str, fn: Callable[[], list[Figure]]) -> list[Figure]:
     """One figure failing to run is reported as missing (and fails the run), not a crash of the rest."""
-    print(f"[{time.strftime('%H:%M:%S')}] {name}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] {name}", flush=True)
     t0 = time.perf_counter()
     try:
         figures = fn()
@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--smoke", action="store_true", help="small sizes, same code paths, under 2 minutes")
     mode.add_argument("--full", action="store_true", help="the figures of the issue, about 10 minutes")
     parser.add_argument("--only", default="", help="comma-separated figure names (development)")
+    parser.add_argument("--size", action="append", default=[], metavar="KEY=N", help="override one size (development)")
     parser.add_argument("--keep-db", action="store_true", help=f"keep {harness.BENCH_DB} afterwards")
     args = parser.parse_args(argv)
     try:
@@ -163,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
     started_at = time.perf_counter()
+    # Other work on the machine shows in every absolute figure; the ratios are why baselines run alongside.
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     env = harness.server_env(database_url, redis_url)
     ctx = Context(
         smoke=args.smoke,
@@ -171,16 +174,21 @@ def main(argv: list[str] | None = None) -> int:
         database_url=database_url,
         procs=Processes(),
     )
+    for override in args.size:
+        key, _, value = override.partition("=")
+        if key not in ctx.sizes:
+            parser.error(f"unknown size {key!r}; known: {', '.join(ctx.sizes)}")
+        ctx.sizes[key] = type(ctx.sizes[key])(value)
     only = {x for x in args.only.split(",") if x}
     figures: list[Figure] = []
     try:
-        print(f"[{time.strftime('%H:%M:%S')}] setting up {harness.BENCH_DB}", flush=True)
+        print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] setting up {harness.BENCH_DB}", flush=True)
         harness.prepare_database(database_url, env, log=ctx.log)
         harness.collectstatic(env)
         django_setup(env)
         from . import fig_data, fig_fanout, fig_http
 
-        print(f"[{time.strftime('%H:%M:%S')}] starting servers", flush=True)
+        print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] starting servers", flush=True)
         start_servers(ctx)
         ctx.log(f"ports {ctx.ports}")
         steps: list[tuple[str, Callable[[], list[Figure]]]] = [
@@ -210,7 +218,11 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "smoke" if args.smoke else "full",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started_at, 1),
-        "machine": harness.machine(database_url),
+        "machine": {
+            **harness.machine(database_url),
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
         "serving": {
             "http": "gunicorn decide.wsgi, 2 sync workers",
             "websocket": "2 uvicorn processes (decide.asgi), channels_redis RedisPubSubChannelLayer",
