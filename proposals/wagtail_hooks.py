@@ -75,3 +75,4 @@ class CategoryViewSet(SnippetViewSet):
 
 
 register_snippet(CategoryViewSet)
+from . import debate_wagtail_hooks  # noqa: E402,F401 - Wagtail loads only wagtail_hooks; the debate queue registers there
