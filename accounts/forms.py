@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -20,7 +22,9 @@ class ProfileForm(forms.ModelForm[User]):
 
 
 class AccountDeleteForm(forms.Form):
-    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,3 +35,89 @@ class AccountDeleteForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("That password is not correct."))
         return password
+
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class CensusDetailsForm(forms.Form):
+    """Document number and birth date, as the census holds them."""
+
+    document_number = forms.CharField(
+        label=_("Identity document number"),
+        max_length=30,
+        help_text=_("As printed on your DNI or foreign resident card."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        input_formats=DATE_INPUT_FORMATS,
+        help_text=_("For example 1984-07-28 or 28/07/1984."),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
+
+    def clean_document_number(self) -> str:
+        value: str = self.cleaned_data["document_number"].strip()
+        if not any(char.isalnum() for char in value):
+            raise forms.ValidationError(_("Enter the document number."))
+        return value
+
+    def clean_birth_date(self) -> date:
+        value: date = self.cleaned_data["birth_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The birth date cannot be in the future."))
+        return value
+
+
+class VerificationForm(CensusDetailsForm):
+    def __init__(self, *args: Any, with_phone: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if with_phone:
+            self.fields["phone"] = forms.CharField(
+                label=_("Mobile phone number"),
+                max_length=20,
+                help_text=_("We send a six-digit code to this number to finish the verification."),
+                widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+            )
+
+
+class VerificationCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the SMS"),
+        regex=r"^\s*[0-9]{6}\s*$",
+        error_messages={"invalid": _("The code has six digits.")},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class AssistedVerificationForm(CensusDetailsForm):
+    location = forms.CharField(
+        label=_("Where you are"),
+        max_length=200,
+        help_text=_("The booth or office, e.g. 'Booth 3, Municipalidad de Otuzco'. Kept in the audit log."),
+    )
+    account_email = forms.EmailField(
+        label=_("The person's account email (optional)"),
+        required=False,
+        help_text=_("To verify their online account. Leave empty to only confirm their identity at the booth."),
+    )
+
+
+class UnbindForm(forms.Form):
+    account_email = forms.EmailField(label=_("Account email"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Why the census record is released (lost access, fraud...). Kept in the audit log."),
+    )
+
+
+class CensusUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Census file (CSV)"),
+        help_text=_(
+            "Header: document_number,birth_date,district_code,gender and optionally area. UTF-8 or Latin-1. "
+            "If any row is wrong, nothing is imported and every problem is listed."
+        ),
+    )
