@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import User
 
 
-class ProfileForm(forms.ModelForm[User]):
+class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]  # subscripting fails at runtime without django_stubs_ext
     class Meta:
         model = User
         fields = ["display_name", "declared_gender", "declared_district"]
