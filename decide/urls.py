@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from decide import views
+from decide.api import api, api_docs
 
 handler400 = "decide.views.bad_request"
 handler403 = "decide.views.permission_denied"
@@ -24,6 +25,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("proposals/", include("proposals.urls")),
     path("polls/", include("votes.urls")),
+    path("api/v1/docs", api_docs, name="api_docs"),
+    path("api/v1/", api.urls),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,57 @@
+"""The public open-data API at /api/v1/ (django-ninja): read-only, paginated, public data only.
+
+Its OpenAPI document is served at /api/v1/openapi.json. The human-readable docs
+at /api/v1/docs are a plain server-rendered page built from that document:
+Swagger UI needs scripts and styles our Content Security Policy forbids, and a
+list of links reads fine on a cheap phone without JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from ninja import NinjaAPI
+
+from votes import api as open_data
+
+api = NinjaAPI(
+    title="Decide open data",
+    version="1",
+    description=(
+        "Read-only public data of Decide: processes, proposals, polls, published results and inclusion "
+        "statistics. Statistics cells smaller than the site's threshold are null and marked suppressed. "
+        "Lists are paginated with ?page=N (and ?page_size=N)."
+    ),
+    urls_namespace="api",
+    docs_url=None,
+)
+api.add_router("/processes/", open_data.processes)
+api.add_router("/proposals/", open_data.proposals)
+api.add_router("/polls/", open_data.polls)
+api.add_router("/results/", open_data.results)
+api.add_router("/statistics/", open_data.statistics)
+
+
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    operations: list[dict[str, Any]] = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, operation in methods.items():
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "parameters": [
+                        {"name": p.get("name"), "in": p.get("in"), "required": p.get("required", False)}
+                        for p in operation.get("parameters", [])
+                    ],
+                }
+            )
+    context = {"title": schema["info"]["title"], "description": schema["info"].get("description", ""),
+               "operations": operations}
+    return render(request, "votes/results/api_docs.html", context)
