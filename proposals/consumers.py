@@ -97,16 +97,20 @@ class ProposalDebateConsumer(AsyncWebsocketConsumer):
         self.replayed = set()
         self.proposal_id = int(self.scope["url_route"]["kwargs"]["proposal_id"])
         proposal = await _load_proposal(self.proposal_id)
-        # Accept first so the close code reaches the client (a refused handshake carries none).
-        await self.accept()
+        refusal = None
         if proposal is None:
-            await self.close(code=CLOSE_NOT_FOUND)
+            refusal = CLOSE_NOT_FOUND
+        elif not await _may_view(self.scope.get("user"), proposal):
+            refusal = CLOSE_FORBIDDEN
+        if proposal is None or refusal is not None:
+            # Accept, then close: a refused handshake would carry no code for the client to read.
+            await self.accept()
+            await self.close(code=refusal)
             return
-        if not await _may_view(self.scope.get("user"), proposal):
-            await self.close(code=CLOSE_FORBIDDEN)
-            return
+        # Join before accepting, so a client that sees the socket open is already in the group.
         self.group_name = proposal.live_group
         await self.channel_layer.group_add(self.group_name, self.channel_name)
+        await self.accept()
         last = self._query_last_event_id()
         if last is not None:
             await self.catch_up(last)
