@@ -58,7 +58,7 @@ def _wait_until_up(port: int, process: subprocess.Popen[bytes]) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"server on {port} exited: {process.stdout.read().decode() if process.stdout else ''}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
                 if answer.status == 200:
                     return
         except (urllib.error.URLError, OSError):
@@ -76,7 +76,7 @@ def asgi_server() -> Iterator[int]:
         "PYTHONPATH": str(ROOT),
     }
     daphne = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "decide.asgi:application"]
-    process = subprocess.Popen(daphne, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
+    process = subprocess.Popen(daphne, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(port, process)
         yield port
@@ -97,7 +97,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def _post_comment(port: int, *, session: str, proposal_id: int, body: str) -> int:
     token = "a" * 32  # an unmasked CSRF secret: cookie and form field must match
     data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "body": body, "stance": "for"}).encode()
-    request = urllib.request.Request(  # noqa: S310 - a local test server
+    request = urllib.request.Request(
         f"http://127.0.0.1:{port}/proposals/{proposal_id}/comments/",
         data=data,
         headers={"Cookie": f"sessionid={session}; csrftoken={token}", "Referer": f"http://127.0.0.1:{port}/"},
