@@ -125,9 +125,8 @@ def ballot_confirm(request: HttpRequest, poll_id: int) -> HttpResponse:
     except services.VoteError as exc:
         return _refused(request, poll, exc.message, exc.status)
     choices = [choice.option for choice in ballot.choices.select_related("option__question")]
-    response = render(request, "votes/receipt.html", {"poll": poll, "code": code, "choices": choices})
-    response["Cache-Control"] = "no-store"
-    return response
+    # never_cache marks it no-store: the receipt code must not linger in any cache.
+    return render(request, "votes/receipt.html", {"poll": poll, "code": code, "choices": choices})
 
 
 @require_GET
