@@ -135,12 +135,24 @@ def process_page(*, parent: Any = None, phases_open: tuple[str, ...] = ("proposa
     if not values["slug"]:
         values["slug"] = f"proceso-{ProcessPage.objects.count() + 1}-{now.timestamp():.0f}"
     if parent is None:
-        parent = Page.objects.filter(depth=2).first() or Page.get_first_root_node()
+        parent = Page.objects.filter(depth=2).first() or _home_page()
     page = ProcessPage(**values)
     parent.add_child(instance=page)
     page.save_revision().publish()
     page.refresh_from_db()
     return page
+
+
+def _home_page() -> Any:
+    """A root and a home page with its site: transactional tests flush the ones migrations made."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page, Site
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=Page(title="Inicio", slug="inicio"))
+    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
+    return home
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
