@@ -37,9 +37,7 @@ class CommentEditForm(CommentForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"), max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class FlagForm(forms.Form):
@@ -77,9 +75,7 @@ class ModerationForm(forms.Form):
 
 class LockForm(forms.Form):
     locked = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=REASON_MAX_CHARS, widget=forms.TextInput()
-    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=REASON_MAX_CHARS, widget=forms.TextInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

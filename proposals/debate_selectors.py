@@ -18,9 +18,7 @@ def debate_thread(proposal: Proposal) -> list[Comment]:
     blocked, leaves the thread unless others answered it: then a placeholder keeps
     the replies readable. A deleted comment always leaves its "deleted" mark.
     """
-    comments = list(
-        Comment.objects.filter(proposal=proposal).select_related("author").order_by("created_at", "id")
-    )
+    comments = list(Comment.objects.filter(proposal=proposal).select_related("author").order_by("created_at", "id"))
     children: dict[int | None, list[Comment]] = {}
     for comment in comments:
         comment.proposal = proposal  # the predicates read it: no query per comment

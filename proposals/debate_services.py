@@ -67,8 +67,8 @@ def _stance(stance: str) -> str:
 
 def _fresh(comment: Comment) -> Comment:
     """The comment row locked for this transaction, with what the predicates and templates read."""
-    return Comment.objects.select_for_update(of=("self",)).select_related("author", "proposal__process").get(
-        pk=comment.pk
+    return (
+        Comment.objects.select_for_update(of=("self",)).select_related("author", "proposal__process").get(pk=comment.pk)
     )
 
 
@@ -198,7 +198,10 @@ def comment_hide(*, moderator: User, comment: Comment, reason: str) -> Comment:
     locked.save(update_fields=["hidden_at", "hidden_reason", "is_pinned"])
     resolved = _resolve_flags(locked, moderator)
     audit_record(
-        actor=moderator, action="comment.hide", target=locked, reason=locked.hidden_reason,
+        actor=moderator,
+        action="comment.hide",
+        target=locked,
+        reason=locked.hidden_reason,
         detail={"proposal": locked.proposal_id, "flags_resolved": resolved},
     )
     events.comment_removed(locked, comment_main_html(locked), reason="hidden")
@@ -216,7 +219,10 @@ def comment_restore(*, moderator: User, comment: Comment, reason: str) -> Commen
     locked.full_clean()
     locked.save(update_fields=["hidden_at", "hidden_reason"])
     audit_record(
-        actor=moderator, action="comment.restore", target=locked, reason=_clean_reason(reason, required=True),
+        actor=moderator,
+        action="comment.restore",
+        target=locked,
+        reason=_clean_reason(reason, required=True),
         detail={"proposal": locked.proposal_id},
     )
     if comment_is_visible(locked):
@@ -235,7 +241,9 @@ def comment_set_official(*, moderator: User, comment: Comment, official: bool) -
     locked.full_clean()
     locked.save(update_fields=["is_official"])
     audit_record(
-        actor=moderator, action="comment.official" if official else "comment.unofficial", target=locked,
+        actor=moderator,
+        action="comment.official" if official else "comment.unofficial",
+        target=locked,
         detail={"proposal": locked.proposal_id},
     )
     events.comment_edited(locked, comment_main_html(locked))
@@ -253,7 +261,9 @@ def comment_set_pinned(*, moderator: User, comment: Comment, pinned: bool) -> Co
     locked.full_clean()
     locked.save(update_fields=["is_pinned"])
     audit_record(
-        actor=moderator, action="comment.pin" if pinned else "comment.unpin", target=locked,
+        actor=moderator,
+        action="comment.pin" if pinned else "comment.unpin",
+        target=locked,
         detail={"proposal": locked.proposal_id},
     )
     events.comment_edited(locked, comment_main_html(locked))
@@ -268,9 +278,7 @@ def debate_set_locked(*, moderator: User, proposal: Proposal, locked: bool, reas
     reason_text = _clean_reason(reason, required=locked)
     row.debate_locked = locked
     row.save(update_fields=["debate_locked", "updated_at"])
-    audit_record(
-        actor=moderator, action="debate.lock" if locked else "debate.unlock", target=row, reason=reason_text
-    )
+    audit_record(actor=moderator, action="debate.lock" if locked else "debate.unlock", target=row, reason=reason_text)
     message = render_per_language("proposals/debate/_lock_notice.html", {"proposal": row})
     events.debate_lock_changed(row, message)
     proposal.debate_locked = locked
@@ -287,7 +295,10 @@ def flag_dismiss(*, moderator: User, flag: Flag, reason: str = "") -> Flag:
         row.resolved_by = moderator
         row.save(update_fields=["resolved_at", "resolved_by"])
         audit_record(
-            actor=moderator, action="flag.dismiss", target=row, reason=_clean_reason(reason, required=False),
+            actor=moderator,
+            action="flag.dismiss",
+            target=row,
+            reason=_clean_reason(reason, required=False),
             detail={"comment": row.comment_id, "proposal": row.proposal_id},
         )
     return row

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.models import User
+
 from . import debate_services as services
 from .debate_forms import CommentEditForm, CommentForm, FlagForm, LockForm, ModerationForm, ReactionForm
 from .debate_permissions import comment_can_moderate, debate_can_lock, debate_can_view
@@ -29,6 +31,12 @@ ACTION_TEMPLATE = "proposals/debate/comment_action.html"
 POST_RATE_USER = "6/m"
 POST_RATE_IP = "30/m"
 REACT_RATE_USER = "60/m"
+
+
+def _account(request: HttpRequest) -> User:
+    """The signed-in account (every action view is behind login_required)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _proposal(request: HttpRequest, proposal_id: int) -> Proposal:
@@ -57,13 +65,27 @@ def _rate_limited(request: HttpRequest) -> HttpResponse | None:
 
 
 def _action_page(
-    request: HttpRequest, *, title: str, form: Any, comment: Comment | None, proposal: Proposal,
-    submit: str, status: int = 200, refusal: str = "", extra: dict[str, Any] | None = None,
+    request: HttpRequest,
+    *,
+    title: str,
+    form: Any,
+    comment: Comment | None,
+    proposal: Proposal,
+    submit: str,
+    status: int = 200,
+    refusal: str = "",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     context = {
-        "title": title, "form": form, "comment": comment, "proposal": proposal, "submit": submit,
-        "refusal": refusal, "back_url": comment_page_url(comment) if comment else proposal_page_url(proposal),
-        "action_url": request.path, **(extra or {}),
+        "title": title,
+        "form": form,
+        "comment": comment,
+        "proposal": proposal,
+        "submit": submit,
+        "refusal": refusal,
+        "back_url": comment_page_url(comment) if comment else proposal_page_url(proposal),
+        "action_url": request.path,
+        **(extra or {}),
     }
     return render(request, ACTION_TEMPLATE, context, status=status)
 
@@ -93,19 +115,31 @@ def comment_create(request: HttpRequest, proposal_id: int) -> HttpResponse:
         if parent is not None or not form.cleaned_data.get("parent"):
             try:
                 comment = services.comment_create(
-                    author=request.user, proposal=proposal, body=form.cleaned_data["body"],  # type: ignore[arg-type]
-                    stance=form.cleaned_data["stance"], parent=parent,
+                    author=_account(request),
+                    proposal=proposal,
+                    body=form.cleaned_data["body"],
+                    stance=form.cleaned_data["stance"],
+                    parent=parent,
                 )
             except services.DebateRefused as exc:
-                return _action_page(request, title=title, form=form, comment=None, proposal=proposal,
-                                    submit=_("Publish comment"), status=403, refusal=str(exc))
+                return _action_page(
+                    request,
+                    title=title,
+                    form=form,
+                    comment=None,
+                    proposal=proposal,
+                    submit=_("Publish comment"),
+                    status=403,
+                    refusal=str(exc),
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Your comment is published."))
                 return _redirect_to(comment)
-    return _action_page(request, title=title, form=form, comment=None, proposal=proposal,
-                        submit=_("Publish comment"), status=400)
+    return _action_page(
+        request, title=title, form=form, comment=None, proposal=proposal, submit=_("Publish comment"), status=400
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,19 +155,30 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.comment_edit(
-                    author=request.user, comment=comment,  # type: ignore[arg-type]
-                    body=form.cleaned_data["body"], stance=form.cleaned_data["stance"],
+                    author=_account(request),
+                    comment=comment,
+                    body=form.cleaned_data["body"],
+                    stance=form.cleaned_data["stance"],
                 )
             except services.DebateRefused as exc:
-                return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal,
-                                    submit=submit, status=403, refusal=str(exc))
+                return _action_page(
+                    request,
+                    title=title,
+                    form=form,
+                    comment=comment,
+                    proposal=comment.proposal,
+                    submit=submit,
+                    status=403,
+                    refusal=str(exc),
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Your comment is updated."))
                 return _redirect_to(comment)
-        return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal,
-                            submit=submit, status=400)
+        return _action_page(
+            request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit, status=400
+        )
     form = CommentEditForm(initial={"body": comment.body, "stance": comment.stance})
     return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
 
@@ -145,14 +190,29 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     title, submit = _("Delete your comment?"), _("Delete")
     if request.method == "POST":
         try:
-            services.comment_delete(author=request.user, comment=comment)  # type: ignore[arg-type]
+            services.comment_delete(author=_account(request), comment=comment)
         except services.DebateRefused as exc:
-            return _action_page(request, title=title, form=None, comment=comment, proposal=comment.proposal,
-                                submit=submit, status=403, refusal=str(exc))
+            return _action_page(
+                request,
+                title=title,
+                form=None,
+                comment=comment,
+                proposal=comment.proposal,
+                submit=submit,
+                status=403,
+                refusal=str(exc),
+            )
         messages.success(request, _("Your comment is deleted. The debate shows that a comment was deleted."))
         return _redirect_to(comment)
-    return _action_page(request, title=title, form=None, comment=comment, proposal=comment.proposal, submit=submit,
-                        extra={"explanation": _("Its words will be removed from the debate; replies stay.")})
+    return _action_page(
+        request,
+        title=title,
+        form=None,
+        comment=comment,
+        proposal=comment.proposal,
+        submit=submit,
+        extra={"explanation": _("Its words will be removed from the debate; replies stay.")},
+    )
 
 
 @require_POST
@@ -167,7 +227,7 @@ def comment_react(request: HttpRequest, comment_id: int) -> HttpResponse:
         messages.error(request, _("Choose agree or disagree."))
         return _redirect_to(comment)
     try:
-        services.comment_react(user=request.user, comment=comment, value=form.cleaned_data["value"])  # type: ignore[arg-type]
+        services.comment_react(user=_account(request), comment=comment, value=form.cleaned_data["value"])
     except (services.DebateRefused, ValidationError) as exc:
         messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
     return _redirect_to(comment)
@@ -185,18 +245,30 @@ def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
             return limited
         if form.is_valid():
             try:
-                services.comment_flag(reporter=request.user, comment=comment,  # type: ignore[arg-type]
-                                      reason=form.cleaned_data["reason"])
+                services.comment_flag(
+                    reporter=_account(request),
+                    comment=comment,
+                    reason=form.cleaned_data["reason"],
+                )
             except services.DebateRefused as exc:
-                return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal,
-                                    submit=submit, status=403, refusal=str(exc))
+                return _action_page(
+                    request,
+                    title=title,
+                    form=form,
+                    comment=comment,
+                    proposal=comment.proposal,
+                    submit=submit,
+                    status=403,
+                    refusal=str(exc),
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Thank you. The moderators will look at this comment."))
                 return _redirect_to(comment)
-        return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal,
-                            submit=submit, status=400)
+        return _action_page(
+            request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit, status=400
+        )
     return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
 
 
@@ -211,25 +283,32 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
-            moderator = request.user
+            moderator = _account(request)
             try:
                 if action == "hide":
-                    services.comment_hide(moderator=moderator, comment=comment, reason=reason)  # type: ignore[arg-type]
+                    services.comment_hide(moderator=moderator, comment=comment, reason=reason)
                 elif action == "restore":
-                    services.comment_restore(moderator=moderator, comment=comment, reason=reason)  # type: ignore[arg-type]
+                    services.comment_restore(moderator=moderator, comment=comment, reason=reason)
                 elif action in {"official", "unofficial"}:
-                    services.comment_set_official(moderator=moderator, comment=comment,  # type: ignore[arg-type]
-                                                  official=action == "official")
+                    services.comment_set_official(
+                        moderator=moderator,
+                        comment=comment,
+                        official=action == "official",
+                    )
                 else:
-                    services.comment_set_pinned(moderator=moderator, comment=comment,  # type: ignore[arg-type]
-                                                pinned=action == "pin")
+                    services.comment_set_pinned(
+                        moderator=moderator,
+                        comment=comment,
+                        pinned=action == "pin",
+                    )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Done."))
                 return _redirect_to(comment)
-        return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal,
-                            submit=submit, status=400)
+        return _action_page(
+            request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit, status=400
+        )
     return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
 
 
@@ -241,9 +320,20 @@ def debate_lock(request: HttpRequest, proposal_id: int) -> HttpResponse:
         raise Http404
     form = LockForm(request.POST)
     if not form.is_valid():
-        return _action_page(request, title=_("Lock the debate"), form=form, comment=None, proposal=proposal,
-                            submit=_("Lock the debate"), status=400)
-    services.debate_set_locked(moderator=request.user, proposal=proposal,  # type: ignore[arg-type]
-                               locked=form.cleaned_data["locked"], reason=form.cleaned_data["reason"])
+        return _action_page(
+            request,
+            title=_("Lock the debate"),
+            form=form,
+            comment=None,
+            proposal=proposal,
+            submit=_("Lock the debate"),
+            status=400,
+        )
+    services.debate_set_locked(
+        moderator=_account(request),
+        proposal=proposal,
+        locked=form.cleaned_data["locked"],
+        reason=form.cleaned_data["reason"],
+    )
     messages.success(request, _("The debate is locked.") if form.cleaned_data["locked"] else _("The debate is open."))
     return HttpResponseRedirect(f"{proposal_page_url(proposal)}#debate")

@@ -43,9 +43,7 @@ def comment_queue(request: HttpRequest) -> HttpResponse:
         row = rows.setdefault(flag.comment.pk, {"comment": flag.comment, "flags": []})
         row["flags"].append(flag)
     hidden = (
-        Comment.objects.filter(hidden_at__isnull=False)
-        .select_related("author", "proposal")
-        .order_by("-hidden_at")[:30]
+        Comment.objects.filter(hidden_at__isnull=False).select_related("author", "proposal").order_by("-hidden_at")[:30]
     )
     return TemplateResponse(
         request,
