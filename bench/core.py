@@ -9,14 +9,14 @@ from typing import Any
 from .procs import Processes
 
 SMOKE: dict[str, Any] = {
-    "http_seconds": 4,
+    "http_seconds": 3,
     "ballot_voters": 500,
     "ballot_seconds": 5,
     "pages_proposals": 300,
     "pages_comments": 100,
-    "pages_seconds": 4,
+    "pages_seconds": 3,
     "fanout_viewers": 100,
-    "fanout_seconds": 4,
+    "fanout_seconds": 3,
     "fanout_rate": 2,
     "stats_ballots": 20_000,
     "census_rows": 5_000,

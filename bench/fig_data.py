@@ -131,6 +131,7 @@ def stats(ctx: Context) -> list[Figure]:
     have = census.count()
     if have < n:
         datagen.census_records(n - have, first_document=datagen.DOC_STATS, seed=40)
+        ctx.log(f"census completed with {n - have} generated records in {time.perf_counter() - t0:.1f}s")
     first = census.order_by("pk").values_list("pk", flat=True).first()
     ids = list(census.order_by("pk").values_list("pk", flat=True)[:n]) if n <= 50_000 else None
     census_ids = range(ids[0], ids[-1] + 1) if ids else range(first, first + n)  # type: ignore[operator]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -158,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", action="append", default=[], metavar="KEY=N", help="override one size (development)")
     parser.add_argument("--keep-db", action="store_true", help=f"keep {harness.BENCH_DB} afterwards")
     args = parser.parse_args(argv)
+    # A TERM (CI timeout, kill) unwinds through the `finally` below, so no server outlives the run.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         database_url, redis_url = harness.required_urls()
     except harness.SetupError as exc:
