@@ -250,6 +250,10 @@ class Proposal(index.Indexed, models.Model):
         index.FilterField("category_id"),
         index.FilterField("district_id"),
         index.FilterField("kind"),
+        # Sort keys of the list: search results keep the list's order.
+        index.FilterField("published_at"),
+        index.FilterField("support_count"),
+        index.FilterField("id"),
         # Lists and search drop blocked authors' proposals at once, without touching their status.
         index.RelatedFields("author", [index.FilterField("blocked_at")]),
     ]
