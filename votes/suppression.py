@@ -78,7 +78,8 @@ def _cheapest(
     values: list[list[int]], hidden: set[Entry], known: set[Entry], line: list[Entry], rows: int, cols: int
 ) -> Entry | None:
     """The smallest visible entry of a line, preferring cells to totals (totals are what readers need most)."""
-    visible = [e for e in line if e not in hidden and e not in known]
+    # A hidden zero protects nothing (a reader knows counts are never negative): never pick one.
+    visible = [e for e in line if e not in hidden and e not in known and values[e[0]][e[1]] > 0]
     if not visible:
         return None
     return min(visible, key=lambda e: (e[0] == rows or e[1] == cols, values[e[0]][e[1]], e))
