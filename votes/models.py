@@ -50,6 +50,8 @@ class Poll(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the ballots were rewritten after the close (votes.services.poll_ballots_shuffle).
+    ballots_shuffled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opens_at"]

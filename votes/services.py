@@ -12,7 +12,7 @@ import base64
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
@@ -34,6 +34,8 @@ BOOTH_PERSON_SALT = "votes.booth-person"
 # An officer's lookup stays valid for the time it takes to check an identity card, not longer.
 BOOTH_PERSON_MAX_AGE = 15 * 60
 DEFAULT_OPTIONS = ("Yes", "No", "Abstain")
+# Casts that passed the open check just before the close get time to commit before the shuffle.
+SHUFFLE_GRACE = timedelta(minutes=2)
 
 
 class VoteError(Exception):
@@ -268,7 +270,8 @@ def poll_open(*, poll: Poll, actor: User | None = None) -> list[Proposal]:
         return []
     moved = []
     for proposal in poll.proposals.exclude(status=ProposalStatus.IN_VOTE).select_for_update():
-        if proposal.status in (ProposalStatus.QUALIFIED, ProposalStatus.PUBLISHED):
+        institutional_bill = proposal.kind == ProposalKind.INSTITUTIONAL and proposal.status == ProposalStatus.PUBLISHED
+        if proposal.status == ProposalStatus.QUALIFIED or institutional_bill:
             proposal_transition(
                 proposal=proposal,
                 to_status=ProposalStatus.IN_VOTE,
@@ -281,10 +284,51 @@ def poll_open(*, poll: Poll, actor: User | None = None) -> list[Proposal]:
 
 @transaction.atomic
 def poll_close(*, poll: Poll, actor: User | None = None) -> int:
-    """After the close: shut the booths still open. Accepting or rejecting proposals follows publication."""
+    """After the close: shut the booths still open and shuffle the ballots (once).
+
+    Accepting or rejecting proposals follows publication of the results (not here).
+    Returns how many booths were closed.
+    """
     if not poll.is_closed():
         return 0
-    return Booth.objects.filter(poll=poll, closed_at__isnull=True).update(closed_at=poll.closes_at)
+    closed = Booth.objects.filter(poll=poll, closed_at__isnull=True).update(closed_at=poll.closes_at)
+    if poll.ballots_shuffled_at is None and poll.closes_at <= timezone.now() - SHUFFLE_GRACE:
+        poll_ballots_shuffle(poll=poll)
+    return closed
+
+
+@transaction.atomic
+def poll_ballots_shuffle(*, poll: Poll) -> int:
+    """Rewrite a closed poll's ballots in receipt-hash order, all in this one transaction.
+
+    Each ballot was written in the same transaction as its participation, so below the
+    ORM the two rows share traces of the moment they were written: their physical
+    position in the table (SQLite rowid, PostgreSQL heap order) and PostgreSQL's
+    transaction id (xmin). Rewriting every ballot of the poll at once, in an order
+    no one controls (the hash of a random code), leaves those traces common to all
+    ballots. Old row versions remain on disk until the database reclaims them.
+    """
+    locked = Poll.objects.select_for_update().get(pk=poll.pk)
+    if not locked.is_closed():
+        raise PollLocked(_("Ballots are shuffled only after the poll closes."))
+    ballots = list(Ballot.objects.filter(poll=locked).order_by("receipt_hash"))
+    ids = {ballot.pk for ballot in ballots}
+    by_ballot: dict[Any, list[BallotChoice]] = defaultdict(list)
+    for choice in BallotChoice.objects.filter(poll=locked):
+        if choice.ballot_id in ids:
+            by_ballot[choice.ballot_id].append(choice)
+    # Delete exactly what was read: a cast still committing at the close is left alone, never lost.
+    choice_ids = [c.pk for choices in by_ballot.values() for c in choices]
+    ballot_ids = list(ids)
+    for start in range(0, len(choice_ids), 500):  # in batches: SQLite caps query parameters
+        BallotChoice.objects.filter(pk__in=choice_ids[start : start + 500]).delete()
+    for start in range(0, len(ballot_ids), 500):
+        Ballot.objects.filter(pk__in=ballot_ids[start : start + 500]).delete()
+    Ballot.objects.bulk_create(ballots, batch_size=1000)
+    BallotChoice.objects.bulk_create((choice for ballot in ballots for choice in by_ballot[ballot.pk]), batch_size=1000)
+    Poll.objects.filter(pk=locked.pk).update(ballots_shuffled_at=timezone.now())
+    poll.ballots_shuffled_at = timezone.now()
+    return len(ballots)
 
 
 # --- ballots (citizens) ---------------------------------------------------------------

@@ -1,0 +1,41 @@
+"""Keep polls and their proposals in step with the calendar. Run it every minute or so (cron, systemd timer).
+
+- A poll that has opened puts its proposals in vote (qualified / published bill → in_vote).
+- A poll that has closed shuts its booths and shuffles its ballots once (see poll_ballots_shuffle).
+Accepting or rejecting proposals happens when administrators publish the results.
+Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db.models import Q
+from django.utils import timezone
+
+from proposals.models import ProposalStatus
+from votes import services
+from votes.models import Poll
+
+
+class Command(BaseCommand):
+    help = "Move proposals of opened polls into the vote; close booths and shuffle ballots of closed polls."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now()
+        opened = Poll.objects.filter(
+            opens_at__lte=now, proposals__status__in=[ProposalStatus.QUALIFIED, ProposalStatus.PUBLISHED]
+        ).distinct()
+        for poll in opened:
+            moved = services.poll_open(poll=poll)
+            if moved:
+                self.stdout.write(f"Poll {poll.pk}: {len(moved)} proposal(s) now in vote.")
+        closing = (
+            Poll.objects.filter(closes_at__lte=now)
+            .filter(Q(ballots_shuffled_at__isnull=True) | Q(booths__closed_at__isnull=True, booths__isnull=False))
+            .distinct()
+        )
+        for poll in closing:
+            booths = services.poll_close(poll=poll)
+            self.stdout.write(f"Poll {poll.pk}: closed ({booths} booth(s) shut, ballots shuffled).")
