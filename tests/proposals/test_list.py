@@ -60,11 +60,16 @@ def test_search_filters_and_sort() -> None:
     process = process_page()
     water, roads = CategoryFactory(name="Agua", slug="agua"), CategoryFactory(name="Caminos", slug="caminos")
     rural = DistrictFactory(area="rural")
-    a = ProposalFactory(process=process, title="Riego tecnificado en Otuzco", summary="Agua.", category=water, support_count=3)
-    b = ProposalFactory(
-        process=process, title="Caminos rurales en Pataz", summary="Vías.", category=roads, district=rural, support_count=9
+    a = ProposalFactory(
+        process=process, title="Riego tecnificado en Otuzco", summary="Agua.", category=water, support_count=3
     )
-    c = ProposalFactory(process=process, title="Salud materna en Julcán", summary="Salud.", status="qualified", support_count=5)
+    b = ProposalFactory(
+        process=process, title="Caminos rurales en Pataz", summary="Vías.", category=roads, district=rural,
+        support_count=9,
+    )
+    c = ProposalFactory(
+        process=process, title="Salud materna en Julcán", summary="Salud.", status="qualified", support_count=5
+    )
     ProposalFactory(title="Riego en otro proceso")  # another process: never listed here
     client = Client()
     url = process.url

@@ -47,7 +47,11 @@ def _process(phase: str = "supports", when: str = "during", **extra: Any) -> Pro
     """
     now = timezone.now()
     day = timedelta(days=1)
-    span = {"before": (now + day, now + 2 * day), "during": (now - day, now + day), "after": (now - 3 * day, now - 2 * day)}
+    span = {
+        "before": (now + day, now + 2 * day),
+        "during": (now - day, now + day),
+        "after": (now - 3 * day, now - 2 * day),
+    }
     fields: dict[str, Any] = {}
     for name in ("proposals", "supports", "debate", "vote"):
         opens, closes = span[when] if name == phase else span["after"]

@@ -33,7 +33,9 @@ def _support(client: Client, proposal: Proposal, action: str = "support") -> Any
     ("percent", "eligible", "needed"),
     [("1", 0, 1), ("1", 50, 1), ("1", 100, 1), ("1", 101, 2), ("0.5", 1000, 5), ("100", 3, 3), ("2.5", 41, 2)],
 )
-def test_threshold_is_a_rounded_up_share_of_the_census_and_at_least_one(percent: str, eligible: int, needed: int) -> None:
+def test_threshold_is_a_rounded_up_share_of_the_census_and_at_least_one(
+    percent: str, eligible: int, needed: int
+) -> None:
     assert support_threshold(percent=Decimal(percent), eligible=eligible) == needed
 
 
