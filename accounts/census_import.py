@@ -232,7 +232,7 @@ def _check(
             for line, first_line in staging.add(item):
                 problem(Problem(line, _("the same document as line %(line)d") % {"line": first_line}))
         if rows % _PROGRESS_EVERY == 0:
-            reset_queries()
+            _forget_queries()
             _report(census_import, CHECKING, reader.bytes_read(), reader.size, on_progress)
             _save(census_import, rows_done=rows, rows_total=rows)
     for line, first_line in staging.flush():
@@ -284,7 +284,7 @@ def _write(census_import: CensusImport, staging: _Staging, on_progress: Progress
         created += len(new)
         updated += len(changed)
         done += len(batch)
-        reset_queries()  # under DEBUG the query log would otherwise keep every batch's SQL
+        _forget_queries()
         _report(census_import, IMPORTING, done, total, on_progress)
     census_import.rows_created, census_import.rows_updated, census_import.rows_unchanged = created, updated, unchanged
     _save(
@@ -343,6 +343,12 @@ class _RecordInsert:
                     for hash_, born, district, gender, area in rows
                 ],
             )
+
+
+def _forget_queries() -> None:
+    """Under DEBUG, Django logs every query: a million rows of SQL would fill the memory."""
+    if settings.DEBUG:
+        reset_queries()
 
 
 def _column(field: object) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -29,19 +28,26 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        progress = None if options["no_progress"] or options["verbosity"] == 0 else TerminalProgress(sys.stderr)
+        # The raw stream: the bar redraws one line with "\r", which OutputWrapper would end with "\n".
+        stream: TextIO = self.stderr._out  # type: ignore[assignment]
+        progress = None if options["no_progress"] or options["verbosity"] == 0 else TerminalProgress(stream)
+
+        reported = 0
 
         def report(problem: Problem) -> None:
             # Every problem, as found: the import record keeps only the first ones.
+            nonlocal reported
+            reported += 1
             self.stderr.write(f"line {problem.line}: {problem.reason}")
 
         census_import = census_import_file(path=path, on_progress=progress, on_problem=report)
         if progress is not None:
             progress.finish()
         if census_import.status != CensusImport.Status.DONE:
-            if census_import.problems_total and census_import.problems and census_import.problems[0]["line"] in (0, 1):
-                # File-level refusals (encoding, header) were not reported row by row.
-                self.stderr.write(f"line {census_import.problems[0]['line']}: {census_import.problems[0]['reason']}")
+            if not reported:
+                # Refusals of the whole file (encoding, header) and write failures are not row problems.
+                for problem in census_import.problems:
+                    self.stderr.write(f"line {problem['line']}: {problem['reason']}")
             raise CommandError(
                 f"{census_import.problems_total} problem(s) in {path.name}: nothing was imported. "
                 "Fix the lines above and run the import again."

@@ -1,0 +1,43 @@
+"""Fixtures for the census tests: La Libertad's districts and census files written on the fly."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import pytest
+
+from accounts.districts import districts_load
+
+CensusFile = Callable[..., Path]
+HEADER = ("document_number", "birth_date", "district_code", "gender")
+
+
+@pytest.fixture
+def la_libertad(db: None) -> None:
+    districts_load()
+
+
+@pytest.fixture
+def census_file(tmp_path: Path) -> CensusFile:
+    """Write rows to a CSV file: census_file(rows, header=..., encoding=..., name=...)."""
+    counter = iter(range(1_000_000))
+
+    def write(
+        rows: Iterable[Sequence[str]],
+        *,
+        header: Sequence[str] | None = HEADER,
+        encoding: str = "utf-8",
+        delimiter: str = ",",
+        name: str | None = None,
+    ) -> Path:
+        path = tmp_path / (name or f"census-{next(counter)}.csv")
+        with path.open("w", encoding=encoding, newline="") as handle:
+            writer = csv.writer(handle, delimiter=delimiter)
+            if header is not None:
+                writer.writerow(header)
+            writer.writerows(rows)
+        return path
+
+    return write

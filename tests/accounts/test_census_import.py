@@ -1,0 +1,264 @@
+"""Census import from the command line: good, bad, re-imported, oddly encoded and large files."""
+
+from __future__ import annotations
+
+import logging
+import tracemalloc
+from collections.abc import Iterator
+from datetime import date, timedelta
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts import census_import
+from accounts.census import document_hash
+from accounts.census_import import census_import_file
+from accounts.models import AuditEntry, CensusImport, CensusRecord
+from tests.accounts.conftest import CensusFile
+from tests.factories import VerifiedUserFactory
+
+pytestmark = pytest.mark.usefixtures("la_libertad")
+
+
+def run_import(path: Path) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("import_census", str(path), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def failing_import(path: Path) -> str:
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_census", str(path), stdout=StringIO(), stderr=err)
+    return err.getvalue()
+
+
+GOOD_ROWS = [
+    ("40000001", "1980-02-29", "130101", "female"),  # a real 29 February
+    ("40000002", "15/07/1975", "130302", "M"),
+    ("40.000.003", "1999-12-31", "130614", "Femenino"),
+    ("40000004", "2001-01-01", "130102", "otro"),
+    ("40000005", "1950-06-06", "131201", "unknown"),
+]
+
+
+def test_good_file_is_imported_with_hashes_areas_and_genders(census_file: CensusFile) -> None:
+    out, err = run_import(census_file(GOOD_ROWS))
+
+    assert "5 rows: 5 new, 0 updated, 0 unchanged" in out
+    assert "Importing [" in err and "100%" in err
+    assert CensusRecord.objects.count() == 5
+    record = CensusRecord.objects.get(document_hash=document_hash("40000003"))
+    assert (record.birth_date, record.district.code, record.gender, record.area) == (
+        date(1999, 12, 31),
+        "130614",
+        "female",
+        "rural",
+    )
+    second = CensusRecord.objects.get(document_hash=document_hash("40000002"))
+    assert (second.birth_date, second.gender, second.area) == (date(1975, 7, 15), "male", "rural")
+    assert CensusRecord.objects.get(document_hash=document_hash("40000004")).gender == "another"
+    assert not CensusRecord.objects.filter(document_hash__contains="4000000").exists()
+    done = CensusImport.objects.get()
+    assert (done.status, done.rows_total, done.rows_created, done.encoding) == ("done", 5, 5, "utf-8")
+    assert AuditEntry.objects.filter(action="census.import", target_id=str(done.pk)).exists()
+
+
+def test_area_column_overrides_the_district(census_file: CensusFile) -> None:
+    rows = [("50000001", "1980-01-01", "130101", "female", "rural"), ("50000002", "1980-01-01", "130302", "m", "")]
+    run_import(census_file(rows, header=("document_number", "birth_date", "district_code", "gender", "area")))
+    assert CensusRecord.objects.get(document_hash=document_hash("50000001")).area == "rural"
+    assert CensusRecord.objects.get(document_hash=document_hash("50000002")).area == "rural"
+
+
+def test_reimporting_the_same_file_changes_nothing(census_file: CensusFile) -> None:
+    path = census_file(GOOD_ROWS)
+    run_import(path)
+    before = list(CensusRecord.objects.order_by("pk").values_list())
+    out, _err = run_import(path)
+    assert "5 rows: 0 new, 0 updated, 5 unchanged" in out
+    assert list(CensusRecord.objects.order_by("pk").values_list()) == before
+
+
+def test_a_person_who_moved_is_updated_and_keeps_their_binding(census_file: CensusFile) -> None:
+    run_import(census_file(GOOD_ROWS))
+    record = CensusRecord.objects.get(document_hash=document_hash("40000001"))
+    citizen = VerifiedUserFactory(census_record=record)
+    moved = [("40000001", "1980-02-29", "130302", "female"), *GOOD_ROWS[1:]]
+    out, _err = run_import(census_file(moved))
+    assert "0 new, 1 updated, 4 unchanged" in out
+    record.refresh_from_db()
+    assert (record.district.code, record.area) == ("130302", "rural")
+    citizen.refresh_from_db()
+    assert citizen.census_record_id == record.pk
+
+
+def test_every_bad_row_is_reported_and_nothing_is_imported(
+    census_file: CensusFile, caplog: pytest.LogCaptureFixture
+) -> None:
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    rows = [
+        ("61000001", "1980-01-01", "130101", "female"),  # line 2: good, yet not imported
+        ("61000002", "1980-01-01", "999999", "female"),  # 3: unknown district
+        ("61000003", "2001-02-30", "130101", "male"),  # 4: impossible date
+        ("61000004", tomorrow, "130101", "male"),  # 5: future
+        ("", "1980-01-01", "130101", "male"),  # 6: missing document
+        ("61000006", "1980-01-01", "130101", "robot"),  # 7: bad gender
+        ("61.000.001", "1970-01-01", "130102", "male"),  # 8: same document as line 2
+        ("61000008", "1880-01-01", "130101", "male"),  # 9: before 1900
+        ("61000009", "1980-01-01", "", "male"),  # 10: missing district
+        ("6!", "1980-01-01", "130101", "male"),  # 11: not a document number
+    ]
+    with caplog.at_level(logging.DEBUG):
+        err = failing_import(census_file(rows))
+
+    expected = {
+        3: "unknown district 999999",
+        4: "not a real date",
+        5: "in the future",
+        6: "missing document_number",
+        7: "unknown gender",
+        8: "the same document as line 2",
+        9: "before 1900",
+        10: "missing district_code",
+        11: "document number is not valid",
+    }
+    for line, reason in expected.items():
+        assert f"line {line}: " in err and reason in err, (line, reason)
+    assert "line 2:" not in err
+    assert CensusRecord.objects.count() == 0
+    rejected = CensusImport.objects.get()
+    assert rejected.status == "rejected"
+    assert rejected.problems_total == 9
+    assert [problem["line"] for problem in rejected.problems] == sorted(expected)
+    # The document numbers appear nowhere: not in the messages, the record or the logs.
+    for text in (err, str(rejected.problems), caplog.text):
+        for number in ("61000001", "61000002", "61.000.001", "61000008"):
+            assert number not in text
+
+
+def test_problems_kept_on_the_record_are_capped_but_all_are_counted(
+    census_file: CensusFile, settings: pytest.FixtureRequest
+) -> None:
+    settings.CENSUS_IMPORT_PROBLEMS_KEPT = 3  # type: ignore[attr-defined]
+    rows = [(f"6200000{n}", "1980-01-01", "000000", "female") for n in range(8)]
+    err = failing_import(census_file(rows))
+    assert err.count("unknown district") == 8
+    rejected = CensusImport.objects.get()
+    assert (len(rejected.problems), rejected.problems_total) == (3, 8)
+
+
+def test_latin1_file_is_read(census_file: CensusFile) -> None:
+    header = ("document_number", "birth_date", "district_code", "gender", "nombre")
+    rows = [
+        ("63000001", "1980-01-01", "130401", "Femenino", "María Muñoz"),
+        ("63000002", "1981-01-01", "130402", "masculino", "Iñigo"),
+    ]
+    path = census_file(rows, header=header, encoding="latin-1")
+    assert "Muñoz".encode("latin-1") in path.read_bytes()
+    out, _err = run_import(path)
+    assert "2 new" in out
+    assert CensusImport.objects.get().encoding == "latin-1"
+
+
+def test_utf8_with_bom_and_semicolons_is_read(census_file: CensusFile) -> None:
+    path = census_file([("64000001", "1980-01-01", "130101", "F")], encoding="utf-8-sig", delimiter=";")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    out, _err = run_import(path)
+    assert "1 new" in out
+
+
+def test_missing_header_is_refused_without_echoing_the_first_row(census_file: CensusFile) -> None:
+    err = failing_import(census_file([("65000001", "1980-01-01", "130101", "F")], header=None))
+    assert "line 1: Line 1 must be the header document_number,birth_date,district_code,gender" in err
+    assert "65000001" not in err
+    assert CensusRecord.objects.count() == 0
+
+
+def test_utf16_and_empty_files_are_refused_clearly(tmp_path: Path) -> None:
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_text("document_number,birth_date,district_code,gender\n66000001,1980-01-01,130101,F\n", "utf-16")
+    assert "UTF-16" in failing_import(utf16)
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert "empty" in failing_import(empty)
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("document_number,birth_date,district_code,gender\n")
+    assert "no rows" in failing_import(header_only)
+
+
+def test_broken_quotes_and_extra_fields_are_line_problems(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text(
+        "document_number,birth_date,district_code,gender\n"
+        "67000001,1980-01-01,130101,F\n"
+        "67000002,1980-01-01,130101,F,extra\n"
+        '67000003,"1980-01-01,130101,F\n'
+    )
+    err = failing_import(path)
+    assert "line 3: has 5 fields, the header has 4" in err
+    assert "line 4:" in err
+
+
+def test_a_failure_while_writing_leaves_the_census_untouched(
+    census_file: CensusFile, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CENSUS_IMPORT_BATCH_SIZE = 2  # type: ignore[attr-defined]
+    calls = {"n": 0}
+    real_call = census_import._RecordInsert.__call__
+
+    def fail_on_second_batch(self: census_import._RecordInsert, rows: list[tuple[str, date, int, str, str]]) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise DatabaseError("disk full")
+        real_call(self, rows)
+
+    monkeypatch.setattr(census_import._RecordInsert, "__call__", fail_on_second_batch)
+    result = census_import_file(path=census_file(GOOD_ROWS))
+    assert result.status == "rejected"
+    assert "nothing was imported" in result.problems[0]["reason"]
+    assert CensusRecord.objects.count() == 0
+
+
+def test_rows_are_written_in_batches(census_file: CensusFile, settings: pytest.FixtureRequest) -> None:
+    settings.CENSUS_IMPORT_BATCH_SIZE = 500  # type: ignore[attr-defined]
+    rows = [(f"{68000000 + n}", "1980-01-01", "130101", "F") for n in range(2000)]
+    path = census_file(rows)
+    with CaptureQueriesContext(connection) as queries:
+        result = census_import_file(path=path)
+    assert result.rows_created == 2000
+    # executemany is logged as one query per batch: "500 times: INSERT INTO ..."
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT INTO" in q["sql"] and "censusrecord" in q["sql"]]
+    assert len(inserts) == 4
+    assert all(sql.startswith("500 times") for sql in inserts)
+
+
+def test_a_large_file_imports_in_bounded_memory(census_file: CensusFile) -> None:
+    """Peak memory does not grow with the file: 60,000 rows peak about as low as 10,000 rows."""
+    codes = ["130101", "130302", "130614", "131201"]
+
+    def rows(start: int, count: int) -> Iterator[tuple[str, str, str, str]]:
+        for n in range(start, start + count):
+            yield (f"{10000000 + n}", f"{1940 + n % 60}-{1 + n % 12:02d}-{1 + n % 28:02d}", codes[n % 4], "female")
+
+    def peak_importing(path: Path) -> int:
+        tracemalloc.start()
+        try:
+            result = census_import_file(path=path)
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert result.status == "done", result.problems
+        return peak
+
+    small = peak_importing(census_file(rows(0, 10_000)))
+    # The second import also compares with what the census holds: the heavier path.
+    large = peak_importing(census_file(rows(10_000, 60_000)))
+    assert CensusRecord.objects.count() == 70_000
+    assert large < small * 1.5 + 1_000_000, f"10k rows: {small / 1e6:.1f} MB, 60k rows: {large / 1e6:.1f} MB"
+    assert large < 15_000_000
