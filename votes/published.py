@@ -84,6 +84,11 @@ class StageStats:
     def total(self) -> StatRow:
         return self.rows[-1]
 
+    @property
+    def shown_rows(self) -> list[StatRow]:
+        """The rows worth a line on a page: a group with nobody eligible and nobody taking part says nothing."""
+        return [row for row in self.rows if row.participants != 0 or row.eligible != 0]
+
 
 @dataclass(frozen=True)
 class OptionRow:

@@ -52,7 +52,7 @@ def stage_charts(stages: list[StageStats], prefix: str) -> dict[str, Any]:
     """One representation-index chart per stage (groups with nobody in the census are left out)."""
     charts = {}
     for stage in stages:
-        rows = [row for row in stage.cell_rows if row.eligible]
+        rows = [row for row in stage.cell_rows if row.eligible != 0]
         bars = [
             Bar(
                 label=row.label,
@@ -62,6 +62,8 @@ def stage_charts(stages: list[StageStats], prefix: str) -> dict[str, Any]:
             )
             for row in rows
         ]
+        if all(bar.value is None for bar in bars):
+            continue  # nothing to draw: the table beside says why (suppressed)
         charts[stage.stage] = bar_chart(
             chart_id=f"{prefix}-{stage.stage}",
             title=_("Representation index by group: %(stage)s") % {"stage": stage.label},
