@@ -129,12 +129,9 @@
       if (agree) agree.textContent = String(d.agree);
       if (disagree) disagree.textContent = String(d.disagree);
     },
-    "proposal.supports": function (d) {
-      setText("[data-live=support-count][data-proposal='" + d.proposal + "']", String(d.count));
-    },
-    "proposal.status": function (d) {
-      setText("[data-live=proposal-status][data-proposal='" + d.proposal + "']", d.label);
-    },
+    /* The proposal page marks these with ids; this page shows a single proposal. */
+    "proposal.supports": function (d) { setText("#support-count", String(d.count)); },
+    "proposal.status": function (d) { setText("#proposal-status", d.label); },
     "debate.locked": function (d) {
       var notice = section.querySelector("[data-role=lock-notice]");
       if (notice) notice.innerHTML = pick(d.message);
