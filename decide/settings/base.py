@@ -170,7 +170,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-allauth: email is the identity; confirmation is mandatory before sign-in.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# The model keeps AbstractUser.username (unique): allauth fills it from the email, so signups never collide on "".
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
