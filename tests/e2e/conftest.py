@@ -6,6 +6,7 @@ with its own state. Never `playwright install`: the browser is the system's /usr
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
             if not CHROMIUM.exists():
                 item.add_marker(skip)
+
+
+TEST_DEADLINE_SECONDS = 240
+
+
+@pytest.fixture(autouse=True)
+def _deadline() -> Iterator[None]:
+    """A browser wait without a timeout (page.evaluate) must fail the test, not hang CI."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"browser journey ran over {TEST_DEADLINE_SECONDS} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(TEST_DEADLINE_SECONDS)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +96,7 @@ def open_window(demo_server: LiveServer, browser: Browser) -> Iterator[Callable[
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        log = PageLog()
+        log = PageLog(javascript=javascript)
         log.attach(context, "127.0.0.1")
         return Window(page=context.new_page(), log=log, context=context)
 
