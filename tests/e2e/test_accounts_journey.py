@@ -54,8 +54,9 @@ def _assert_error_tied(page: Page, field_label: re.Pattern[str]) -> None:
     field = page.get_by_label(field_label)
     expect(field, shown(page)).to_have_attribute("aria-invalid", "true")
     described = (field.get_attribute("aria-describedby") or "").split()
-    texts = [page.locator(f"[id='{ident}']").inner_text() for ident in described if page.locator(f"[id='{ident}']").count()]
-    assert any(text.strip() for text in texts), f"no error message tied to {field_label.pattern}: {described}" + shown(page)
+    targets = [page.locator(f"[id='{ident}']") for ident in described]
+    texts = [target.inner_text() for target in targets if target.count()]
+    assert any(text.strip() for text in texts), f"no error tied to {field_label.pattern}: {described}" + shown(page)
 
 
 def test_form_errors_are_tied_to_their_fields(open_window: Callable[..., Window], demo_server: LiveServer) -> None:
