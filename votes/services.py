@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,6 +37,7 @@ BOOTH_PERSON_MAX_AGE = 15 * 60
 DEFAULT_OPTIONS = ("Yes", "No", "Abstain")
 # Casts that passed the open check just before the close get time to commit before the shuffle.
 SHUFFLE_GRACE = timedelta(minutes=2)
+TURNOUT_PUSH_INTERVAL = 1  # seconds
 
 
 class VoteError(Exception):
@@ -383,6 +385,18 @@ def ballot_choices_check(*, poll: Poll, choices: Iterable[Option]) -> list[Optio
     return chosen
 
 
+def _turnout_changed(poll: Poll) -> None:
+    """Tell the administrators' turnout dashboards, after commit, at most once a second per poll.
+
+    Each update recounts turnout by group; under a rush of ballots one recount per
+    second is plenty for a dashboard, and casting must not pay for one per ballot.
+    """
+    if cache.add(f"votes:turnout-push:{poll.pk}", 1, timeout=TURNOUT_PUSH_INTERVAL):
+        from .stats import turnout_changed  # the results side owns the dashboard payload
+
+        turnout_changed(poll)
+
+
 def _existing_receipt(*, poll: Poll, census_record_id: int, code: str) -> Ballot | None:
     """A replay of an acknowledged cast: this person took part AND a ballot holds this receipt."""
     if not Participation.objects.filter(poll=poll, census_record_id=census_record_id).exists():
@@ -429,6 +443,7 @@ def ballot_cast(
                 BallotChoice(ballot=ballot, option=option, poll=poll, gender=ballot.gender, area=ballot.area)
                 for option in options
             )
+            _turnout_changed(poll)
     except IntegrityError:
         # Someone (this request's twin, or another account of the same person) got there first.
         if replay := _existing_receipt(poll=poll, census_record_id=census.pk, code=receipt_code):
@@ -514,6 +529,7 @@ def booth_participation_record(*, booth: Booth, officer: User, census_record: Ce
             )
             participation.full_clean(validate_unique=False, validate_constraints=False)
             participation.save(force_insert=True)
+            _turnout_changed(booth.poll)
             # Who, where, which booth; never the document, and never which person (the participation says that).
             audit_record(
                 actor=officer,

@@ -143,3 +143,34 @@ def test_multiple_choice_question_takes_up_to_its_maximum() -> None:
     ok = confirm(client, poll, {"token": token, f"q{question.pk}": [str(a.pk), str(c.pk)]})
     assert ok.status_code == 200
     assert set(BallotChoice.objects.values_list("option_id", flat=True)) == {a.pk, c.pk}
+
+
+def test_receipt_code_is_kept_nowhere_but_the_receipt_page() -> None:
+    from django.apps import apps
+    from django.db import models as db_models
+
+    poll = PollFactory()
+    client = login(VerifiedUserFactory())
+    _response, code = vote(client, poll, options(poll)[0])
+    assert code
+    assert code not in str(dict(client.session.items()))
+    normalised = code.replace("-", "")
+    for model in apps.get_models():
+        text_fields = [
+            f.name for f in model._meta.concrete_fields if isinstance(f, db_models.CharField | db_models.TextField)
+        ]
+        for row in model.objects.values_list(*text_fields) if text_fields else []:
+            joined = " ".join(str(value) for value in row)
+            assert code not in joined and normalised not in joined, model.__name__
+
+
+def test_a_cast_tells_the_turnout_dashboards_after_commit_at_most_once_a_second(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: object
+) -> None:
+    sent: list[int] = []
+    monkeypatch.setattr("votes.consumers.send_turnout", sent.append)
+    poll = PollFactory()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        vote(login(VerifiedUserFactory()), poll, options(poll)[0])
+        vote(login(VerifiedUserFactory()), poll, options(poll)[1])
+    assert sent == [poll.pk]
