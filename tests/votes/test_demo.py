@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_poll_is_open_with_a_booth_and_ballots_and_seeding_twice_changes_nothing() -> None:
     accounts_demo.seed()
     demo.seed()
+
     def counts() -> tuple[int, ...]:
         return tuple(model.objects.count() for model in (Poll, Booth, Participation, Ballot))
 
