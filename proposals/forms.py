@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,11 +37,6 @@ class ProposalForm(forms.Form):
         required=False,
         empty_label=_("The whole area of the process"),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("title", "summary", "body"):
-            self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_help"
 
 
 class ReasonForm(forms.Form):
