@@ -77,6 +77,7 @@ class Context:
     env: dict[str, str]
     database_url: str
     procs: Processes
+    ws_server: str = "uvicorn"
     ports: dict[str, int] = field(default_factory=dict)
     pids: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)

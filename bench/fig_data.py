@@ -139,7 +139,10 @@ def stats(ctx: Context) -> list[Figure]:
     poll = datagen.poll(process, open_now=False)
     cast = datagen.cast_ballots(poll, census_ids, seed=41)
     census_total = CensusRecord.objects.count()
-    ctx.log(f"closed poll with {cast} ballots over a census of {census_total} in {time.perf_counter() - t0:.1f}s")
+    phases = ", ".join(f"{k} {v:.1f}" for k, v in datagen.TIMINGS.items())
+    ctx.log(
+        f"closed poll with {cast} ballots over a census of {census_total} in {time.perf_counter() - t0:.1f}s ({phases})"
+    )
     if cast < n:
         ctx.log(f"warning: only {cast} ballots (census ids not contiguous)")
     repeats = ctx.sizes["repeats"]

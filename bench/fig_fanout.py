@@ -33,6 +33,27 @@ class Viewers:
             raise RuntimeError(f"viewers did not connect (got {line!r})")
         self.connected, self.failed = int(line[1]), int(line[2])
 
+    def count(self) -> int:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write("count\n")
+        self.proc.stdin.flush()
+        return int(self.proc.stdout.readline() or 0)
+
+    def drain(self, expected: int, timeout: float) -> float:
+        """Wait until every message arrived, or arrivals stopped growing for 3 s, or `timeout`; seconds waited."""
+        started = time.monotonic()
+        last, still_since = -1, time.monotonic()
+        while time.monotonic() - started < timeout:
+            got = self.count()
+            if got >= expected:
+                break
+            if got != last:
+                last, still_since = got, time.monotonic()
+            elif time.monotonic() - still_since > 3:
+                break
+            time.sleep(0.25)
+        return time.monotonic() - started
+
     def collect(self) -> dict[str, list[float]]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.write("stop\n")
@@ -69,7 +90,8 @@ def _measure(ctx: Context, server_names: list[str], urls: list[str], publish: An
             key = publish(i)
             calls.append(time.monotonic() - t0)
             sent[str(key)] = t0
-        time.sleep(3.0)  # stragglers
+        # A backlog is late, not lost: wait while messages still arrive (bounded), CPU counted throughout.
+        drained = viewers.drain(count * viewers.connected + viewers.connected, timeout=60)
         cpu1 = cpu_seconds(pids)
         arrivals = viewers.collect()
     finally:
@@ -94,6 +116,7 @@ def _measure(ctx: Context, server_names: list[str], urls: list[str], publish: An
         "p99_ms": percentile(latencies, 99) * 1000,
         "last_viewer_mean_ms": (sum(last) / len(last) * 1000) if last else float("nan"),
         "last_viewer_max_ms": max(last) * 1000 if last else float("nan"),
+        "drain_s": drained,
         "publish_call_mean_ms": sum(calls) / len(calls) * 1000 if calls else float("nan"),
         "publish_call_max_ms": max(calls) * 1000 if calls else float("nan"),
         "cpu_s": cpu1 - cpu0,

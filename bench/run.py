@@ -24,10 +24,45 @@ from .procs import Processes, free_port, wait_for_port
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
+# The ASGI server of the two /ws/ processes; `uvicorn` is the recorded choice (see README, "Serving choice").
+WS_SERVERS: dict[str, Callable[[str], list[str]]] = {
+    "uvicorn": lambda b: [
+        f"{b}/uvicorn",
+        "decide.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--backlog",
+        "2048",
+    ],
+    "uvicorn-sansio": lambda b: [
+        f"{b}/uvicorn",
+        "decide.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--backlog",
+        "2048",
+        "--ws",
+        "websockets-sansio",
+    ],
+    "daphne": lambda b: [f"{b}/daphne", "-b", "127.0.0.1", "-p", "{port}", "-v", "0", "decide.asgi:application"],
+}
+
+
 def start_servers(ctx: Context) -> None:
     """Decide as production runs it: gunicorn (2 sync workers) for pages, two uvicorn processes for /ws/."""
     py = harness.PYTHON
     bin_dir = str(Path(py).parent)
+    ws_server = WS_SERVERS[ctx.ws_server](bin_dir)
     specs = {
         "decide_http": [
             f"{bin_dir}/gunicorn",
@@ -57,32 +92,8 @@ def start_servers(ctx: Context) -> None:
             "--log-level",
             "warning",
         ],
-        "decide_ws_1": [
-            f"{bin_dir}/uvicorn",
-            "decide.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-            "--backlog",
-            "2048",
-        ],
-        "decide_ws_2": [
-            f"{bin_dir}/uvicorn",
-            "decide.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-            "--backlog",
-            "2048",
-        ],
+        "decide_ws_1": ws_server,
+        "decide_ws_2": ws_server,
         "baseline_ws": [py, "-m", "bench.ws_baseline", "{port}"],
     }
     started = []
@@ -157,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--full", action="store_true", help="the figures of the issue, about 10 minutes")
     parser.add_argument("--only", default="", help="comma-separated figure names (development)")
     parser.add_argument("--size", action="append", default=[], metavar="KEY=N", help="override one size (development)")
+    parser.add_argument("--ws-server", choices=sorted(WS_SERVERS), default="uvicorn", help="ASGI server for /ws/")
     parser.add_argument("--keep-db", action="store_true", help=f"keep {harness.BENCH_DB} afterwards")
     args = parser.parse_args(argv)
     # A TERM (CI timeout, kill) unwinds through the `finally` below, so no server outlives the run.
@@ -176,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         env=env,
         database_url=database_url,
         procs=Processes(),
+        ws_server=args.ws_server,
     )
     for override in args.size:
         key, _, value = override.partition("=")
@@ -228,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "serving": {
             "http": "gunicorn decide.wsgi, 2 sync workers",
-            "websocket": "2 uvicorn processes (decide.asgi), channels_redis RedisPubSubChannelLayer",
+            "websocket": f"2 {ctx.ws_server} processes (decide.asgi), channels_redis RedisPubSubChannelLayer",
             "baseline_http": "gunicorn bench.baseline_project (do-nothing view, default middleware), 2 sync workers",
             "baseline_ws": "bench.ws_baseline: plain websockets broadcast, 1 process",
         },

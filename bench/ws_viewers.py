@@ -1,8 +1,9 @@
 """Many WebSocket viewers in one process: `python -m bench.ws_viewers N URL [URL ...]`.
 
 Connects N sockets spread over the URLs, prints `ready <connected>` once all are open,
-records when each message (by its JSON "id") arrives on each socket, and on a line `stop`
-on stdin prints `{"id": [monotonic arrival times...], ...}` as JSON and exits.
+records when each message (by its JSON "id") arrives on each socket, answers a line `count`
+on stdin with the number of arrivals so far, and on a line `stop` prints
+`{"id": [monotonic arrival times...], ...}` as JSON and exits.
 CLOCK_MONOTONIC is one clock for every process of the machine, so the publisher's send
 times and these arrival times compare directly.
 """
@@ -79,7 +80,11 @@ async def main(n: int, urls: list[str]) -> None:
     await asyncio.wait_for(opened.wait(), 120)
     print(f"ready {counter[0]} {counter[1]}", flush=True)
     loop = asyncio.get_running_loop()
-    await loop.run_in_executor(None, sys.stdin.readline)
+    while True:  # `count` answers how many messages arrived so far; `stop` ends the run
+        command = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
+        if command != "count":
+            break
+        print(sum(len(times) for times in arrivals.values()), flush=True)
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     print(json.dumps(arrivals), flush=True)
