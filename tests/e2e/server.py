@@ -28,6 +28,24 @@ PYTHON = sys.executable
 START_TIMEOUT = 120.0
 
 
+@dataclass(frozen=True)
+class CensusPerson:
+    document: str
+    birth_date: str  # ISO, what a date input takes
+    district_code: str
+    gender: str
+
+
+# Added to the demo census by the administrator's import command, so each journey that signs up and
+# verifies a new citizen has a census person of its own (the demo keeps a single unbound one).
+E2E_CENSUS = tuple(
+    CensusPerson(
+        f"9900{n:04d}", f"19{70 + n}-0{1 + n % 9}-1{n % 10}", ("130101", "130302")[n % 2], ("female", "male")[n % 2]
+    )
+    for n in range(1, 13)
+)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -156,8 +174,18 @@ def start_server() -> tuple[LiveServer, PostgresDatabase | None, tempfile.Tempor
         database = PostgresDatabase(url)
         database.create()
     env = server_env(Path(workdir.name), database.url if database else None)
+    census = Path(workdir.name) / "e2e-census.csv"
+    census.write_text(
+        "document_number,birth_date,district_code,gender\n"
+        + "".join(f"{p.document},{p.birth_date},{p.district_code},{p.gender}\n" for p in E2E_CENSUS)
+    )
     try:
-        for step in (["migrate", "--no-input"], ["collectstatic", "--no-input", "--verbosity", "0"], ["seed_demo"]):
+        for step in (
+            ["migrate", "--no-input"],
+            ["collectstatic", "--no-input", "--verbosity", "0"],
+            ["seed_demo"],
+            ["import_census", str(census), "--no-progress"],
+        ):
             _run_step(step, env)
     except Exception:
         if database is not None:

@@ -1,0 +1,155 @@
+"""Journeys 1 to 3: a visitor reads; a citizen signs up, verifies and proposes; a moderator approves;
+verified neighbours support the proposal until it qualifies. With and without JavaScript.
+
+The demo's process in its proposals phase has its supports phase ahead: the administrator opens
+it and lowers the threshold in the Wagtail page editor (once per server), as an administrator would
+to run the two phases side by side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Window
+from tests.e2e.helpers import PageLog, check_page, screenshot, shown
+from tests.e2e.journey import button, label, new_email, sign_in, sign_up
+from tests.e2e.server import E2E_CENSUS, LiveServer
+
+PROPOSING_PROCESS = "Ley regional de agua y riego 2027"
+SUPPORTERS = ("rosa@demo.decide", "juan@demo.decide", "lucia@demo.decide", "carlos@demo.decide")
+DEMO_PASSWORD = "demo-citizen-pass"
+MODES = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+_supports_opened: set[str] = set()
+
+
+def open_process(page: Page, title: str) -> None:
+    page.goto("/")
+    page.get_by_role("main").get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", level=1), shown(page)).to_have_text(title)
+
+
+@MODES
+def test_visitor_browses_processes_proposals_and_reads_a_debate(
+    open_window: Callable[..., Window], javascript: bool
+) -> None:
+    window = open_window(javascript=javascript)
+    page, log = window.page, window.log
+    tag = "js" if javascript else "nojs"
+    page.goto("/")
+    check_page(page, log, f"1 home {tag}")
+    open_process(page, PROPOSING_PROCESS)
+    expect(page.get_by_role("table"), shown(page)).to_contain_text(re.compile("proposals", re.I))
+    check_page(page, log, f"1 process {tag}")
+
+    # The demo seeds debates on the oldest proposals: page through to the end of the list (newest first).
+    while page.get_by_role("link", name=re.compile("^next$", re.I)).count():
+        page.get_by_role("link", name=re.compile("^next$", re.I)).click()
+    links = page.get_by_role("region", name="Proposals").get_by_role("heading", level=3).get_by_role("link")
+    expect(links.first, shown(page)).to_be_visible()
+    titles = list(reversed(links.all_inner_texts()))
+    for title in titles[:8]:
+        page.get_by_role("region", name="Proposals").get_by_role("link", name=title, exact=True).click()
+        expect(page.get_by_role("heading", level=1), shown(page)).to_have_text(title)
+        debate = page.get_by_role("region", name=re.compile("^debate", re.I))
+        expect(debate, shown(page)).to_be_visible()
+        if debate.get_by_role("listitem").count():
+            break
+        page.go_back()
+    else:
+        raise AssertionError(f"no debate with comments among {titles[:8]}" + shown(page))
+    expect(debate.get_by_role("article").first).to_be_visible()
+    check_page(page, log, f"1 proposal with debate {tag}")
+    # A visitor is invited to sign in, not shown a comment form.
+    expect(debate.get_by_role("button", name=re.compile("publish comment", re.I))).to_have_count(0)
+
+
+def open_supports_phase(open_window: Callable[..., Window], server: LiveServer) -> None:
+    """Administrator: supports phase open now and a threshold of a handful, in the Wagtail editor."""
+    if server.url in _supports_opened:
+        return
+    page = open_window(viewport={"width": 1280, "height": 900}).page
+    sign_in(page, "admin@demo.decide", "demo-admin-pass")
+    page.goto("/admin/pages/search/?q=" + PROPOSING_PROCESS.replace(" ", "+"))
+    page.get_by_role("link", name=PROPOSING_PROCESS).first.click()
+    expect(page.get_by_label(label("supports open")), shown(page)).to_be_visible()
+    opened = (datetime.now() - timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    page.get_by_label(label("supports open")).fill(opened)
+    page.keyboard.press("Escape")
+    page.get_by_label(label("support threshold")).fill("0.05")
+    page.get_by_role("button", name=re.compile("more actions", re.I)).click()
+    page.get_by_role("button", name=re.compile("^publish", re.I)).click()
+    expect(page.get_by_text(re.compile("has been published", re.I)).first, shown(page)).to_be_visible()
+    screenshot(page, "3 admin process published")
+    _supports_opened.add(server.url)
+
+
+def verify_against_census(page: Page, log: PageLog, person_index: int, tag: str) -> None:
+    person = E2E_CENSUS[person_index]
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("my account", re.I)).click()
+    page.get_by_role("link", name=re.compile("verify my identity", re.I)).click()
+    check_page(page, log, f"2 verify {tag}")
+    page.get_by_label(label("identity document number")).fill(person.document)
+    page.get_by_label(label("birth date")).fill(person.birth_date)
+    button(page, "verify")
+    expect(page.get_by_role("status"), shown(page)).to_contain_text(re.compile("verified citizen", re.I))
+    check_page(page, log, f"2 verified {tag}")
+
+
+@MODES
+def test_citizen_proposes_moderator_approves_neighbours_support_until_qualified(
+    open_window: Callable[..., Window], demo_server: LiveServer, javascript: bool
+) -> None:
+    tag = "js" if javascript else "nojs"
+    citizen = open_window(javascript=javascript)
+    page, log = citizen.page, citizen.log
+    sign_up(page, demo_server, new_email(f"proposer-{tag}"))
+    verify_against_census(page, log, 0 if javascript else 1, tag)
+
+    open_process(page, PROPOSING_PROCESS)
+    page.get_by_role("link", name=re.compile("submit a proposal", re.I)).click()
+    check_page(page, log, f"2 submit form {tag}")
+    title = f"Bebederos solares para el ganado ({tag})"
+    page.get_by_label(label("title")).fill(title)
+    page.get_by_label(label("summary")).fill("Bebederos con bombas solares en los caseríos sin red eléctrica.")
+    page.get_by_label(label("text of the proposal")).fill(
+        "Cada caserío de altura recibe un bebedero con bomba solar, mantenido por la junta de usuarios."
+    )
+    button(page, "submit")
+    expect(page.get_by_role("heading", level=1), shown(page)).to_have_text(title)
+    expect(page.get_by_role("main"), shown(page)).to_contain_text(re.compile("waits for a moderator", re.I))
+    check_page(page, log, f"2 submitted {tag}")
+    proposal_url = page.url
+
+    # 3. The moderator approves it from the moderation desk in the Wagtail admin.
+    moderator = open_window(javascript=javascript, viewport={"width": 1280, "height": 900}).page
+    sign_in(moderator, "moderator@demo.decide", "demo-moderator-pass")
+    moderator.goto("/admin/moderation/")
+    moderator.get_by_role("link", name=title).click()
+    button(moderator, "approve and publish")
+    expect(moderator.locator("#moderation-status"), shown(moderator)).to_contain_text(re.compile("published", re.I))
+    screenshot(moderator, f"3 moderator approved {tag}")
+
+    open_supports_phase(open_window, demo_server)
+
+    # Verified neighbours support it, one after the other, until it qualifies.
+    status = ""
+    for email in SUPPORTERS:
+        supporter = open_window(javascript=javascript)
+        sign_in(supporter.page, email, DEMO_PASSWORD)
+        supporter.page.goto(proposal_url)
+        button(supporter.page, "support this proposal")
+        expect(supporter.page.get_by_role("main"), shown(supporter.page)).to_contain_text(
+            re.compile("you support this proposal", re.I)
+        )
+        status = supporter.page.locator("#proposal-status").inner_text()
+        if re.search("qualified", status, re.I):
+            check_page(supporter.page, supporter.log, f"3 qualified {tag}")
+            break
+    assert re.search("qualified", status, re.I), f"still {status!r} after {len(SUPPORTERS)} supports" + shown(
+        supporter.page
+    )
