@@ -71,8 +71,12 @@ def can_view_proposal(user: object, proposal: Proposal) -> bool:
     author_blocked = proposal.author.blocked_at is not None
     if proposal.status in VISIBLE_STATUSES and not author_blocked:
         return True
-    # Authors follow their own proposal while it waits for moderation (not once hidden).
-    return _is_author(user, proposal) and proposal.status in (*EDITABLE_STATUSES, ProposalStatus.WITHDRAWN)
+    # Authors follow their own proposal while it waits for moderation, and read why it was hidden.
+    return _is_author(user, proposal) and proposal.status in (
+        *EDITABLE_STATUSES,
+        ProposalStatus.WITHDRAWN,
+        ProposalStatus.HIDDEN,
+    )
 
 
 def can_submit_proposal(user: object, process: ProcessPage, at: datetime | None = None) -> bool:

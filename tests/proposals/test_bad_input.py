@@ -86,7 +86,7 @@ def test_submit_outside_the_proposals_phase_is_refused() -> None:
 @pytest.mark.parametrize("path", ["", "edit/", "withdraw/", "flag/"])
 def test_unknown_and_hidden_proposals_are_404(path: str) -> None:
     hidden = ProposalFactory(status="hidden")
-    client = _client(hidden.author)
+    client = _client(UserFactory())
     assert client.get(hidden.process.url + f"{hidden.pk}/{path}").status_code == 404
     assert client.get(hidden.process.url + f"999999/{path}").status_code == 404
     assert client.get(hidden.process.url + f"abc/{path}").status_code == 404
@@ -162,3 +162,12 @@ def test_withdrawn_is_not_supportable_and_author_sees_own_submitted() -> None:
     proposal = ProposalFactory(status="submitted")
     assert _client(proposal.author).get(proposal.process.url + f"{proposal.pk}/").status_code == 200
     assert _client(UserFactory()).get(proposal.process.url + f"{proposal.pk}/").status_code == 404
+
+
+def test_the_author_reads_why_their_proposal_was_hidden_but_cannot_act_on_it() -> None:
+    hidden = ProposalFactory(status="hidden", status_reason="Datos personales de terceros")
+    client = _client(hidden.author)
+    page = client.get(hidden.process.url + f"{hidden.pk}/")
+    assert page.status_code == 200 and "Datos personales de terceros" in page.content.decode()
+    assert client.post(hidden.process.url + f"{hidden.pk}/withdraw/", {"reason": "x"}).status_code == 403
+    assert client.post(hidden.process.url + f"{hidden.pk}/edit/", GOOD).status_code == 403

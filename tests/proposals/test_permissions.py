@@ -167,7 +167,7 @@ def test_view(role: str, status: str) -> None:
     if role in {"moderator", "administrator"}:
         expected = True
     elif role == "author":
-        expected = visible_to_all or status in {"draft", "submitted"}
+        expected = visible_to_all or status in {"draft", "submitted", "hidden"}
     else:
         expected = visible_to_all
     assert permissions.can_view_proposal(_user(role, proposal), proposal) is expected
