@@ -208,3 +208,20 @@ def test_events_are_sent_only_after_commit_and_never_on_rollback() -> None:
         assert send.call_count == 1
         group, text = send.call_args.args
         assert group == f"proposal.{proposal.pk}" and decode(text)["kind"] == "comment.created"
+
+
+def test_deleted_hidden_and_blocked_comments_still_count_as_debate_participation() -> None:
+    from proposals.services import user_block
+    from tests.factories import CensusRecordFactory, DistrictFactory, VerifiedUserFactory
+    from votes.stats import DEBATING, process_stage_counts
+
+    rural = DistrictFactory(area="rural")
+    women = [VerifiedUserFactory(census_record=CensusRecordFactory(district=rural, gender="female")) for _ in range(3)]
+    proposal = ProposalFactory()
+    written = [services.comment_create(author=w, proposal=proposal, body=f"Opinión {n}") for n, w in enumerate(women)]
+    mod = moderator()
+    services.comment_delete(author=women[0], comment=written[0])
+    services.comment_hide(moderator=mod, comment=written[1], reason="Fuera de tema")
+    user_block(user=women[2], actor=mod, reason="Spam")
+    assert debate_thread(proposal)[0].deleted_at is not None  # only the deleted mark is shown
+    assert process_stage_counts(proposal.process)[DEBATING][("female", "rural")] == 3
