@@ -88,11 +88,7 @@ def can_edit_proposal(user: object, proposal: Proposal) -> bool:
 
 
 def can_withdraw_proposal(user: object, proposal: Proposal) -> bool:
-    return (
-        _is_author(user, proposal)
-        and proposal.kind == "citizen"
-        and proposal.status in WITHDRAWABLE_STATUSES
-    )
+    return _is_author(user, proposal) and proposal.kind == "citizen" and proposal.status in WITHDRAWABLE_STATUSES
 
 
 def in_process_scope(user: object, process: ProcessPage) -> bool:
@@ -136,4 +132,3 @@ def can_flag(user: object, proposal: Proposal) -> bool:
 
 def can_follow(user: object, proposal: Proposal) -> bool:
     return _active(user) and can_view_proposal(user, proposal)
-

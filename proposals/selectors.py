@@ -126,16 +126,12 @@ def moderation_queue() -> QuerySet[Proposal]:
 
 
 def open_flags() -> QuerySet[Flag]:
-    return Flag.objects.filter(resolved_at__isnull=True, proposal__isnull=False).select_related(
-        "proposal", "reporter"
-    )
+    return Flag.objects.filter(resolved_at__isnull=True, proposal__isnull=False).select_related("proposal", "reporter")
 
 
 def follower_emails(proposal: Proposal) -> list[str]:
     """Who hears that a proposal qualified: its author and followers, each once."""
     emails = {proposal.author.email}
-    emails.update(
-        Follow.objects.filter(proposal=proposal, user__is_active=True).values_list("user__email", flat=True)
-    )
+    emails.update(Follow.objects.filter(proposal=proposal, user__is_active=True).values_list("user__email", flat=True))
     # Deleted accounts keep an address at invalid.decide: nobody reads it.
     return sorted(e for e in emails if e and not e.endswith("@invalid.decide"))

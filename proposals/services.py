@@ -35,9 +35,7 @@ class AlreadySupportedError(ValidationError):
 
 
 @transaction.atomic
-def proposal_transition(
-    *, proposal: Proposal, to_status: str, actor: User | None, reason: str = ""
-) -> Proposal:
+def proposal_transition(*, proposal: Proposal, to_status: str, actor: User | None, reason: str = "") -> Proposal:
     """Move `proposal` to `to_status` if the life of a proposal allows it; audit it; tell its viewers.
 
     The row is locked for the move so two moderators (or a moderator and a support)

@@ -32,8 +32,17 @@ def test_seed_is_complete_and_idempotent() -> None:
     assert processes == 5
     assert proposals >= 90
     assert {s for s, _n in statuses} >= {
-        "draft", "submitted", "published", "gathering", "qualified", "in_vote", "accepted", "rejected",
-        "archived", "withdrawn", "hidden",
+        "draft",
+        "submitted",
+        "published",
+        "gathering",
+        "qualified",
+        "in_vote",
+        "accepted",
+        "rejected",
+        "archived",
+        "withdrawn",
+        "hidden",
     }
     assert supports > 0
     for proposal in Proposal.objects.annotate(n=Count("supports")):

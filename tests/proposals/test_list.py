@@ -64,7 +64,11 @@ def test_search_filters_and_sort() -> None:
         process=process, title="Riego tecnificado en Otuzco", summary="Agua.", category=water, support_count=3
     )
     b = ProposalFactory(
-        process=process, title="Caminos rurales en Pataz", summary="Vías.", category=roads, district=rural,
+        process=process,
+        title="Caminos rurales en Pataz",
+        summary="Vías.",
+        category=roads,
+        district=rural,
         support_count=9,
     )
     c = ProposalFactory(

@@ -162,7 +162,14 @@ def test_moderate_and_create_bills(role: str) -> None:
 def test_view(role: str, status: str) -> None:
     proposal = _proposal(status=status)
     visible_to_all = status in {
-        "published", "gathering", "qualified", "in_vote", "accepted", "rejected", "archived", "withdrawn"
+        "published",
+        "gathering",
+        "qualified",
+        "in_vote",
+        "accepted",
+        "rejected",
+        "archived",
+        "withdrawn",
     }
     if role in {"moderator", "administrator"}:
         expected = True

@@ -114,9 +114,7 @@ def test_withdraw_only_by_author_with_reason_and_not_in_vote() -> None:
 def test_institutional_bill_is_published_and_may_go_straight_to_a_vote() -> None:
     admin = UserFactory(roles=["administrator"])
     with pytest.raises(PermissionDenied):
-        services.institutional_bill_create(
-            process=process_page(), actor=UserFactory(roles=["moderator"]), **CONTENT
-        )
+        services.institutional_bill_create(process=process_page(), actor=UserFactory(roles=["moderator"]), **CONTENT)
     bill = services.institutional_bill_create(process=process_page(), actor=admin, **CONTENT)
     assert bill.kind == "institutional" and bill.status == "published"
     services.proposal_transition(proposal=bill, to_status="in_vote", actor=admin)
