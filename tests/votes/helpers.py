@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from votes.models import Option, Poll
+
+
+@pytest.fixture(autouse=True)
+def english(settings: Any) -> Iterator[None]:
+    """Pages in the source language, whatever translations are compiled: tests read English words.
+
+    Autouse in every module that imports it.
+    """
+    settings.LANGUAGE_CODE = "en"
+    yield
+
 
 RECEIPT = re.compile(r'id="receipt-code">([A-Z2-7]{4}(?:-[A-Z2-7]{4}){4})<')
 TOKEN = re.compile(r'name="token" value="([^"]+)"')

@@ -13,7 +13,15 @@ from votes.models import Ballot, BallotChoice, Participation
 from votes.selectors import receipt_hash
 from votes.services import AlreadyVoted, ballot_cast, ballot_token_issue, ballot_token_receipt
 
-from .helpers import ballot_token, close, confirm, options, review, vote
+from .helpers import (
+    ballot_token,
+    close,
+    confirm,
+    english,  # noqa: F401 - autouse fixture: pages in English
+    options,
+    review,
+    vote,
+)
 
 pytestmark = pytest.mark.django_db
 

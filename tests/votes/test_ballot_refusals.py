@@ -16,7 +16,11 @@ from tests.factories import DistrictFactory, PollFactory, UserFactory, VerifiedU
 from votes.models import Ballot, BallotChoice, Participation, Poll
 from votes.services import BALLOT_TOKEN_SALT, ballot_token_issue
 
-from .helpers import confirm, options
+from .helpers import (
+    confirm,
+    english,  # noqa: F401 - autouse fixture: pages in English
+    options,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,11 @@ from accounts.models import CensusRecord, User
 from tests.factories import PollFactory, VerifiedUserFactory
 from votes.models import Ballot, BallotChoice, Participation
 
-from .helpers import options, vote
+from .helpers import (
+    english,  # noqa: F401 - autouse fixture: pages in English
+    options,
+    vote,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,12 @@ from tests.factories import CensusRecordFactory, DistrictFactory, PollFactory, U
 from votes import selectors
 from votes.models import Booth, BoothTally, Participation
 
-from .helpers import close, options, vote
+from .helpers import (
+    close,
+    english,  # noqa: F401 - autouse fixture: pages in English
+    options,
+    vote,
+)
 
 pytestmark = pytest.mark.django_db
 

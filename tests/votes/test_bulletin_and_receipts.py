@@ -10,7 +10,12 @@ from tests.factories import PollFactory, UserFactory, VerifiedUserFactory
 from votes import selectors, services
 from votes.models import Booth, Participation
 
-from .helpers import close, options, vote
+from .helpers import (
+    close,
+    english,  # noqa: F401 - autouse fixture: pages in English
+    options,
+    vote,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +126,24 @@ def test_bulletin_is_paginated() -> None:
         b.receipt_hash for b in second.context["page"].object_list
     ]
     assert len(hashes) == 3 and hashes == sorted(hashes)
+
+
+def test_bulletin_recount_equals_the_published_totals() -> None:
+    from accounts.models import AuditEntry
+    from votes.results import poll_results_publish
+
+    poll = PollFactory()
+    yes, no, abstain = options(poll)
+    for option in (yes, no, no, abstain, yes, yes):
+        vote(voter_client(), poll, option)
+    officer = UserFactory(roles=["officer"])
+    booth = services.booth_open(poll=poll, officer=officer, name="Mesa 1")
+    services.booth_participation_record(booth=booth, officer=officer, census_record=VerifiedUserFactory().census_record)
+    close(poll)
+    services.booth_tally_enter(booth=Booth.objects.get(pk=booth.pk), officer=officer, counts={no.pk: 1})
+    poll_results_publish(poll=poll, actor=UserFactory(roles=["administrator"]))
+    published = AuditEntry.objects.get(action="poll.results_published", target_id=str(poll.pk)).detail["totals"]
+    recount = selectors.bulletin_recount(poll)
+    paper = selectors.poll_booth_totals(poll)
+    assert {str(o.pk): recount.get(o.pk, 0) + paper.get(o.pk, 0) for o in (yes, no, abstain)} == published
+    assert published == {str(yes.pk): 3, str(no.pk): 3, str(abstain.pk): 1}

@@ -11,7 +11,12 @@ from tests.factories import PollFactory, ProposalFactory, UserFactory, VerifiedU
 from votes import selectors, services
 from votes.models import Ballot, Participation, Poll
 
-from .helpers import close, options, vote
+from .helpers import (
+    close,
+    english,  # noqa: F401 - autouse fixture: pages in English
+    options,
+    vote,
+)
 
 pytestmark = pytest.mark.django_db
 

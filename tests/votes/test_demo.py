@@ -11,6 +11,8 @@ from accounts.models import User
 from votes import demo, permissions
 from votes.models import Ballot, Booth, Participation, Poll
 
+from .helpers import english  # noqa: F401 - autouse fixture: pages in English
+
 pytestmark = pytest.mark.django_db
 
 

@@ -23,7 +23,11 @@ from tests.factories import (
 from votes import services
 from votes.models import Option, Poll, Question
 
-from .helpers import options, vote
+from .helpers import (
+    english,  # noqa: F401 - autouse fixture: pages in English
+    options,
+    vote,
+)
 
 pytestmark = pytest.mark.django_db
 
