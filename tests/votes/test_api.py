@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -10,6 +11,12 @@ from django.utils import timezone
 
 from tests.factories import PollFactory, ProposalFactory, process_page
 from tests.votes.results_fixtures import closed_poll
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> None:
+    """Assertions read the English source strings, whatever translations exist."""
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.mark.django_db
@@ -100,5 +107,8 @@ def test_published_results_and_statistics_are_suppressed_like_the_pages() -> Non
     stats = client.get(f"/api/v1/statistics/polls/{poll.pk}").json()["statistics"]
     voting = {(s["gender"], s["area"]): s for s in stats if s["stage"] == "voting"}
     assert voting[("female", "rural")]["participants"] is None
-    assert voting[("male", "urban")]["participants"] == 23
+    # Rural women (4) are hidden, and with them a cycle of partners so no margin gives them away.
+    hidden = [cell for cell, s in voting.items() if s["participants"] is None]
+    assert len(hidden) >= 2
+    assert voting[("male", "all")]["participants"] == 43
     assert voting[("all", "all")]["participants"] == 71

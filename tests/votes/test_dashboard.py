@@ -22,6 +22,12 @@ from votes.models import Participation, Poll
 from votes.stats import turnout_changed
 
 
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> None:
+    """Assertions read the English source strings, whatever translations exist."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _open_poll_with_turnout() -> Poll:
     poll = PollFactory(opens_at=timezone.now() - timedelta(hours=2))
     rural = DistrictFactory(code="139801", area="rural")

@@ -17,6 +17,12 @@ from tests.votes.results_fixtures import closed_poll
 from votes.models import Poll
 
 
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> None:
+    """Assertions read the English source strings, whatever translations exist."""
+    settings.LANGUAGE_CODE = "en"
+
+
 def _client(user: Any = None) -> Client:
     client = Client()
     if user is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,15 +16,22 @@ from votes.models import Participation
 from votes.stats import suppression_threshold
 
 
+@pytest.fixture(autouse=True)
+def _english(settings: Any) -> None:
+    """Assertions read the English source strings, whatever translations exist."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.mark.django_db
 def test_process_statistics_page_shows_stages_and_suppresses_small_groups() -> None:
-    district = DistrictFactory(code="139701", area="rural")
-    proposal = ProposalFactory()
-    for _ in range(12):
-        user = VerifiedUserFactory(census_record=CensusRecordFactory(district=district, gender="male"))
-        CommentFactory(proposal=proposal, author=user)
-    woman = VerifiedUserFactory(census_record=CensusRecordFactory(district=district, gender="female"))
-    CommentFactory(proposal=proposal, author=woman)
+    rural = DistrictFactory(code="139701", area="rural")
+    urban = DistrictFactory(code="139702", area="urban")
+    proposal = ProposalFactory()  # its one author: too few to publish by group
+    for district in (rural, urban):
+        for gender in ("female", "male"):
+            for _ in range(12):
+                user = VerifiedUserFactory(census_record=CensusRecordFactory(district=district, gender=gender))
+                CommentFactory(proposal=proposal, author=user)
     response = Client().get(reverse("votes:process_statistics", args=[proposal.process.pk]))
     assert response.status_code == 200
     page = response.content.decode()
