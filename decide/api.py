@@ -12,15 +12,17 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 
 from votes import api as open_data
 
 api = NinjaAPI(
-    title="Decide open data",
+    # Marked with gettext_noop: the OpenAPI document stays English, the /docs page translates them.
+    title=gettext_noop("Decide open data"),
     version="1",
-    description=(
+    description=gettext_noop(
         "Read-only public data of Decide: processes, proposals, polls, published results and inclusion "
         "statistics. Statistics cells smaller than the site's threshold are null and marked suppressed. "
         "Lists are paginated with ?page=N (and ?page_size=N)."
@@ -35,6 +37,11 @@ api.add_router("/results/", open_data.results)
 api.add_router("/statistics/", open_data.statistics)
 
 
+def _translated(text: str) -> str:
+    # gettext("") would return the catalogue header.
+    return gettext(text) if text else ""
+
+
 @require_GET
 def api_docs(request: HttpRequest) -> HttpResponse:
     schema = api.get_openapi_schema(path_prefix="/api/v1")
@@ -45,13 +52,14 @@ def api_docs(request: HttpRequest) -> HttpResponse:
                 {
                     "method": method.upper(),
                     "path": path,
-                    "summary": operation.get("summary", ""),
+                    "summary": _translated(operation.get("summary", "")),
                     "parameters": [
                         {"name": p.get("name"), "in": p.get("in"), "required": p.get("required", False)}
                         for p in operation.get("parameters", [])
                     ],
                 }
             )
-    context = {"title": schema["info"]["title"], "description": schema["info"].get("description", ""),
+    info = schema["info"]
+    context = {"title": _translated(info["title"]), "description": _translated(info.get("description", "")),
                "operations": operations}
     return render(request, "votes/results/api_docs.html", context)

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -235,13 +236,13 @@ results = Router(tags=["results"])
 statistics = Router(tags=["statistics"])
 
 
-@processes.get("/", response=list[ProcessOut], summary="Participatory processes")
+@processes.get("/", response=list[ProcessOut], summary=gettext_noop("Participatory processes"))
 @paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)
 def process_list(request: HttpRequest) -> Any:
     return _LazyMap(_public_processes(), _process_out)
 
 
-@processes.get("/{process_id}", response=ProcessOut, summary="One process")
+@processes.get("/{process_id}", response=ProcessOut, summary=gettext_noop("One process"))
 def process_detail(request: HttpRequest, process_id: int) -> Any:
     page = _public_processes().filter(pk=process_id).first()
     if page is None:
@@ -249,7 +250,7 @@ def process_detail(request: HttpRequest, process_id: int) -> Any:
     return _process_out(page)
 
 
-@proposals.get("/", response=list[ProposalOut], summary="Public proposals, newest first")
+@proposals.get("/", response=list[ProposalOut], summary=gettext_noop("Public proposals, newest first"))
 @paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)
 def proposal_list(request: HttpRequest, process: int | None = None) -> Any:
     queryset = _public_proposals()
@@ -258,7 +259,7 @@ def proposal_list(request: HttpRequest, process: int | None = None) -> Any:
     return _LazyMap(queryset, _proposal_out)
 
 
-@proposals.get("/{proposal_id}", response=ProposalOut, summary="One public proposal")
+@proposals.get("/{proposal_id}", response=ProposalOut, summary=gettext_noop("One public proposal"))
 def proposal_detail(request: HttpRequest, proposal_id: int) -> Any:
     proposal = _public_proposals().filter(pk=proposal_id).first()
     if proposal is None:
@@ -266,7 +267,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> Any:
     return _proposal_out(proposal)
 
 
-@polls.get("/", response=list[PollOut], summary="Polls, newest first")
+@polls.get("/", response=list[PollOut], summary=gettext_noop("Polls, newest first"))
 @paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)
 def poll_list(request: HttpRequest, process: int | None = None) -> Any:
     queryset = _public_polls()
@@ -275,7 +276,7 @@ def poll_list(request: HttpRequest, process: int | None = None) -> Any:
     return _LazyMap(queryset, _poll_out)
 
 
-@polls.get("/{poll_id}", response=PollOut, summary="One poll (no results: see /results/)")
+@polls.get("/{poll_id}", response=PollOut, summary=gettext_noop("One poll (no results: see /results/)"))
 def poll_detail(request: HttpRequest, poll_id: int) -> Any:
     poll = _public_polls().filter(pk=poll_id).first()
     if poll is None:
@@ -283,7 +284,7 @@ def poll_detail(request: HttpRequest, poll_id: int) -> Any:
     return _poll_out(poll)
 
 
-@results.get("/{poll_id}", response=ResultsOut, summary="Published results by option and group")
+@results.get("/{poll_id}", response=ResultsOut, summary=gettext_noop("Published results by option and group"))
 def poll_results(request: HttpRequest, poll_id: int) -> Any:
     poll = _published_poll(poll_id)
     threshold = suppression_threshold(request)
@@ -296,7 +297,9 @@ def poll_results(request: HttpRequest, poll_id: int) -> Any:
     }
 
 
-@statistics.get("/polls/{poll_id}", response=StatisticsOut, summary="Inclusion statistics of a poll (published)")
+@statistics.get(
+    "/polls/{poll_id}", response=StatisticsOut, summary=gettext_noop("Inclusion statistics of a poll (published)")
+)
 def poll_statistics(request: HttpRequest, poll_id: int) -> Any:
     poll = _published_poll(poll_id)
     threshold = suppression_threshold(request)
@@ -304,7 +307,9 @@ def poll_statistics(request: HttpRequest, poll_id: int) -> Any:
     return {"suppression_threshold": threshold, "statistics": statistics_records(stages)}
 
 
-@statistics.get("/processes/{process_id}", response=StatisticsOut, summary="Inclusion statistics of a process")
+@statistics.get(
+    "/processes/{process_id}", response=StatisticsOut, summary=gettext_noop("Inclusion statistics of a process")
+)
 def process_statistics_api(request: HttpRequest, process_id: int) -> Any:
     page = _public_processes().filter(pk=process_id).first()
     if page is None:
