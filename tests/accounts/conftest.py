@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from accounts.districts import districts_load
 
 CensusFile = Callable[..., Path]
 HEADER = ("document_number", "birth_date", "district_code", "gender")
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: pytest.FixtureRequest) -> Iterator[None]:
+    """These tests read the English source strings; the site's default language is Spanish."""
+    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
