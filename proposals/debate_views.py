@@ -94,6 +94,15 @@ def _redirect_to(comment: Comment) -> HttpResponse:
     return HttpResponseRedirect(comment_page_url(comment))
 
 
+def _reply_target(proposal: Proposal, parent_id: int | None) -> Comment | None:
+    if not parent_id:
+        return None
+    parent = Comment.objects.filter(pk=parent_id, proposal=proposal).first()
+    if parent is None:
+        raise ValidationError(_("The comment you answered is no longer in this debate."), code="parent")
+    return parent
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @ratelimit(key="user_or_ip", rate=POST_RATE_USER, method="POST", block=False)
@@ -107,36 +116,30 @@ def comment_create(request: HttpRequest, proposal_id: int) -> HttpResponse:
     form = CommentForm(request.POST)
     title = _("Your comment")
     if form.is_valid():
-        parent = None
-        if form.cleaned_data.get("parent"):
-            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], proposal=proposal).first()
-            if parent is None:
-                form.add_error(None, _("The comment you answered is no longer in this debate."))
-        if parent is not None or not form.cleaned_data.get("parent"):
-            try:
-                comment = services.comment_create(
-                    author=_account(request),
-                    proposal=proposal,
-                    body=form.cleaned_data["body"],
-                    stance=form.cleaned_data["stance"],
-                    parent=parent,
-                )
-            except services.DebateRefused as exc:
-                return _action_page(
-                    request,
-                    title=title,
-                    form=form,
-                    comment=None,
-                    proposal=proposal,
-                    submit=_("Publish comment"),
-                    status=403,
-                    refusal=str(exc),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your comment is published."))
-                return _redirect_to(comment)
+        try:
+            comment = services.comment_create(
+                author=_account(request),
+                proposal=proposal,
+                body=form.cleaned_data["body"],
+                stance=form.cleaned_data["stance"],
+                parent=_reply_target(proposal, form.cleaned_data.get("parent")),
+            )
+        except services.DebateRefused as exc:
+            return _action_page(
+                request,
+                title=title,
+                form=form,
+                comment=None,
+                proposal=proposal,
+                submit=_("Publish comment"),
+                status=403,
+                refusal=str(exc),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your comment is published."))
+            return _redirect_to(comment)
     return _action_page(
         request, title=title, form=form, comment=None, proposal=proposal, submit=_("Publish comment"), status=400
     )

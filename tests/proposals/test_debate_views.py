@@ -17,8 +17,13 @@ from tests.proposals.debate_support import comment, moderator
 pytestmark = pytest.mark.django_db
 
 
+def english() -> Client:
+    """The page in English, the source language the assertions read (the site default is Spanish)."""
+    return Client(headers={"accept-language": "en"})
+
+
 def signed_in(user: object) -> Client:
-    client = Client()
+    client = english()
     client.force_login(user)  # type: ignore[arg-type]
     return client
 
@@ -59,7 +64,7 @@ def test_a_citizen_comments_and_replies_through_the_page_form() -> None:
 
 def test_visitors_read_the_debate_and_are_asked_to_sign_in() -> None:
     c = comment(body="<p>Opinión pública</p>")
-    client = Client()
+    client = english()
     html = client.get(proposal_page_url(c.proposal)).content.decode()
     assert "Opinión pública" in html and "Sign in to take part in the debate." in html
     assert 'id="comment-form" data-role="comment-form"' not in html
@@ -140,12 +145,12 @@ def test_flag_then_moderator_hides_restores_marks_official_and_pins() -> None:
     no_reason = mod.post(moderate_url, {"action": "hide", "reason": ""})
     assert no_reason.status_code == 400
     mod.post(moderate_url, {"action": "hide", "reason": "Insultos"})
-    assert "Palabras feas" not in Client().get(proposal_page_url(c.proposal)).content.decode()
+    assert "Palabras feas" not in english().get(proposal_page_url(c.proposal)).content.decode()
     assert Flag.objects.get().resolved_at is not None
     mod.post(moderate_url, {"action": "restore", "reason": "Revisado"})
     mod.post(moderate_url, {"action": "official"})
     mod.post(moderate_url, {"action": "pin"})
-    html = Client().get(proposal_page_url(c.proposal)).content.decode()
+    html = english().get(proposal_page_url(c.proposal)).content.decode()
     assert "Palabras feas" in html and "Official answer" in html and "comment-pinned" in html
 
 
@@ -170,7 +175,7 @@ def test_blocked_authors_comments_are_not_shown() -> None:
     c = comment(body="<p>Spam spam</p>")
     c.author.blocked_at = timezone.now()
     c.author.save()
-    assert "Spam spam" not in Client().get(proposal_page_url(c.proposal)).content.decode()
+    assert "Spam spam" not in english().get(proposal_page_url(c.proposal)).content.decode()
 
 
 def test_posting_too_fast_gets_a_429_with_words() -> None:
@@ -183,3 +188,28 @@ def test_posting_too_fast_gets_a_429_with_words() -> None:
     response = client.post(url, {"body": "otro", "stance": "for"})
     assert response.status_code == 429 and "faster than the debate allows" in response.content.decode()
     assert Comment.objects.count() == 6
+
+
+def test_a_reply_to_a_comment_of_another_proposal_is_refused() -> None:
+    elsewhere = comment()
+    proposal = ProposalFactory()
+    client = signed_in(UserFactory())
+    response = client.post(
+        reverse("proposals:comment_create", args=[proposal.pk]),
+        {"body": "Hola", "stance": "for", "parent": elsewhere.pk},
+    )
+    assert response.status_code == 400 and "no longer in this debate" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_one_address_cannot_flood_the_debate_through_many_accounts() -> None:
+    proposal = ProposalFactory()
+    url = reverse("proposals:comment_create", args=[proposal.pk])
+    statuses = []
+    for person in range(6):
+        client = signed_in(UserFactory())
+        statuses += [client.post(url, {"body": f"Voz {person}-{n}", "stance": "for"}).status_code for n in range(5)]
+    assert statuses == [302] * 30  # no account went over its own limit; the address is at 30
+    fresh = signed_in(UserFactory()).post(url, {"body": "Una más", "stance": "for"})
+    assert fresh.status_code == 429 and "faster than the debate allows" in fresh.content.decode()
+    assert Comment.objects.count() == 30
