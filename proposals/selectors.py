@@ -60,7 +60,8 @@ def proposal_list(*, process: ProcessPage, filters: ProposalFilters) -> Any:
     statuses: tuple[str, ...] = PUBLIC_STATUSES
     if filters.status in VISIBLE_STATUSES:
         statuses = (filters.status,)
-    proposals = Proposal.objects.filter(process=process).filter(public_proposal_q()).filter(status__in=statuses)
+    # Withdrawn proposals are listed only when asked for; blocked authors' never.
+    proposals = Proposal.objects.filter(process=process, status__in=statuses, author__blocked_at__isnull=True)
     if filters.category:
         proposals = proposals.filter(category_id=filters.category)
     if filters.district:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.factories import CategoryFactory, DistrictFactory, ProposalFactory, UserFactory, process_page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
 
 
 def _titles(response: Any) -> list[str]:
@@ -123,3 +123,12 @@ def test_process_page_shows_the_calendar_with_the_open_phase() -> None:
     body = Client().get(process.url).content.decode()
     assert "Calendar" in body or "Calendario" in body
     assert body.count("phase-open") == 1
+
+
+def test_withdrawn_proposals_are_listed_when_asked_for() -> None:
+    process = process_page()
+    withdrawn = ProposalFactory(process=process, status="withdrawn", title="Retirada por su autora")
+    ProposalFactory(process=process, status="hidden", title="Oculta")
+    client = Client()
+    assert _titles(client.get(process.url + "?status=withdrawn")) == [withdrawn.title]
+    assert _titles(client.get(process.url + "?status=hidden")) == []
