@@ -186,17 +186,17 @@ def turnout_rows(counts: Counts, eligible: Counts) -> tuple[list[TurnoutRow], Tu
 
 
 def turnout_payload(counts: Counts, eligible: Counts) -> dict[str, Any]:
-    """What the dashboard socket sends: the same figures as the page, already formatted."""
+    """What the dashboard socket sends: raw figures (the page formats them in the viewer's language)."""
     rows, total = turnout_rows(counts, eligible)
     return {
         "rows": [
             {
                 "cell": f"{row.gender}-{row.area}",
                 "label": row.label,
-                "participants": stat_count(row.participants),
-                "eligible": stat_count(row.eligible),
-                "rate": stat_percent(row.rate),
-                "index": stat_index(row.representation_index),
+                "participants": row.participants,
+                "eligible": row.eligible,
+                "rate": row.rate,
+                "index": row.representation_index,
                 "low": row.low,
             }
             for row in [*rows, total]

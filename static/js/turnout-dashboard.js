@@ -17,20 +17,39 @@
     return el;
   }
 
+  // Figures arrive raw; format them like the page did, in the page's language. Labels too come from the page.
+  var lang = document.documentElement.lang || undefined;
+  var whole = new Intl.NumberFormat(lang);
+  var percent = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  var decimal = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var labels = {};
+  Array.prototype.forEach.call(table.querySelectorAll("tr[data-cell] th"), function (th) {
+    labels[th.parentNode.getAttribute("data-cell")] = th.firstChild ? th.firstChild.textContent.trim() : "";
+  });
+
+  function formatted(row) {
+    return [
+      whole.format(row.participants),
+      whole.format(row.eligible),
+      row.rate === null ? "—" : percent.format(row.rate * 100) + " %",
+      row.index === null ? "—" : decimal.format(row.index)
+    ];
+  }
+
   function render(rows) {
     var body = document.createElement("tbody");
     rows.forEach(function (row) {
       var tr = document.createElement("tr");
       tr.setAttribute("data-cell", row.cell);
       if (row.cell === "all-all") { tr.className = "subtotal"; }
-      var label = cell("th", row.label);
+      var label = cell("th", labels[row.cell] || row.label);
       if (row.low) {
         tr.className = "under-represented";
         label.appendChild(document.createTextNode(" "));
         label.appendChild(cell("span", table.getAttribute("data-low-label") || "under-represented", "badge badge-warn"));
       }
       tr.appendChild(label);
-      [row.participants, row.eligible, row.rate, row.index].forEach(function (value) {
+      formatted(row).forEach(function (value) {
         tr.appendChild(cell("td", value, "num"));
       });
       body.appendChild(tr);

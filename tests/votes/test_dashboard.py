@@ -110,12 +110,13 @@ def test_the_socket_sends_turnout_to_administrators_and_updates_after_commit() -
         assert connected
         try:
             first = _rows(await communicator.receive_from(timeout=3))
-            assert first["female-rural"]["participants"] == "2"
+            assert first["female-rural"]["participants"] == 2
+            assert first["female-rural"]["eligible"] == 20
             assert "Sí" not in json.dumps(first)
             await record_participation()
             update = _rows(await communicator.receive_from(timeout=3))
-            assert update["female-rural"]["participants"] == "3"
-            assert update["all-all"]["participants"] == "15"
+            assert update["female-rural"]["participants"] == 3
+            assert update["all-all"]["participants"] == 15
         finally:
             await communicator.disconnect()
 

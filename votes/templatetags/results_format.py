@@ -16,9 +16,10 @@ def stat_count(value: int | None) -> str:
 
 @register.filter
 def stat_percent(value: float | None) -> str:
-    return "—" if value is None else f"{number_format(value * 100, decimal_pos=1)} %"
+    # Round first: number_format cuts digits off (11.28 would read 11.2).
+    return "—" if value is None else f"{number_format(round(value * 100, 1), decimal_pos=1)} %"
 
 
 @register.filter
 def stat_index(value: float | None) -> str:
-    return "—" if value is None else number_format(value, decimal_pos=2)
+    return "—" if value is None else number_format(round(value, 2), decimal_pos=2)
