@@ -30,6 +30,11 @@ def process_support_threshold(process: ProcessPage) -> int:
     return support_threshold(percent=process.support_threshold_percent, eligible=eligible)
 
 
+def public_proposals() -> QuerySet[Proposal]:
+    """Every proposal the public may see listed (any process): for the API, exports and other apps."""
+    return Proposal.objects.filter(public_proposal_q())
+
+
 def proposal_for_viewer(*, process: ProcessPage, proposal_id: int, user: Any) -> Proposal:
     """The proposal `proposal_id` of `process` if `user` may see it; 404 otherwise (missing and hidden alike)."""
     proposal = (

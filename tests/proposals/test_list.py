@@ -132,3 +132,12 @@ def test_withdrawn_proposals_are_listed_when_asked_for() -> None:
     client = Client()
     assert _titles(client.get(process.url + "?status=withdrawn")) == [withdrawn.title]
     assert _titles(client.get(process.url + "?status=hidden")) == []
+
+
+def test_public_proposals_selector_drops_hidden_and_blocked() -> None:
+    from proposals.selectors import public_proposals
+
+    shown = ProposalFactory()
+    ProposalFactory(status="hidden")
+    ProposalFactory(author=UserFactory(blocked_at=timezone.now()))
+    assert list(public_proposals()) == [shown]

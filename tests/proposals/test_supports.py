@@ -226,3 +226,14 @@ def test_concurrent_supports_by_many_people_all_count() -> None:
     assert errors == []
     proposal.refresh_from_db()
     assert proposal.support_count == 12 == Support.objects.filter(proposal=proposal).count()
+
+
+@pytest.mark.django_db
+def test_support_requests_are_rate_limited(settings: Any) -> None:
+    settings.RATELIMIT_ENABLE = True
+    proposal = ProposalFactory()
+    client = _client(VerifiedUserFactory())
+    statuses = [_support(client, proposal).status_code for _ in range(31)]
+    assert statuses[0] == 302 and set(statuses[1:30]) == {409}
+    assert statuses[30] == 429
+    assert Support.objects.count() == 1
