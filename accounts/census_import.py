@@ -165,6 +165,11 @@ def census_import_run(
     except CensusFileRefused as exc:
         census_import.problems_total = 1
         return _reject(census_import, [Problem(1, str(exc))])
+    except OSError as exc:
+        census_import.problems_total = 1
+        return _reject(
+            census_import, [Problem(0, _("the file could not be read (%(error)s)") % {"error": exc.strerror})]
+        )
     finally:
         staging.close()
         cache.delete(_progress_key(census_import.pk))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.db import transaction
 
 from .audit import audit_record
@@ -37,5 +39,5 @@ def account_delete(*, user: User) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
-    user.emailaddress_set.all().delete()
-    user.authenticator_set.all().delete()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
