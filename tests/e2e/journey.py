@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.helpers import shown
 from tests.e2e.server import LiveServer
@@ -61,3 +61,12 @@ def switch_language(page: Page, code: str) -> None:
     page.get_by_label(re.compile("^(language|idioma|langue)$", re.I)).select_option(code)
     page.get_by_role("banner").get_by_role("button", name=re.compile("change|cambiar|changer", re.I)).click()
     expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def tab_to(page: Page, target: Locator, *, limit: int = 80) -> None:
+    """Move the focus with Tab only until it reaches `target` (what a keyboard user does)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {target}" + shown(page))

@@ -114,6 +114,11 @@ class LiveServer:
     url: str
     output: ServerOutput
     process: subprocess.Popen[str]
+    env: dict[str, str]
+
+    def manage(self, *args: str) -> None:
+        """A management command on the server's state, as cron or an operator would run it."""
+        _run_step(list(args), self.env)
 
     def confirm_link(self, email: str, *, after: int = 0) -> str:
         """The email-confirmation link printed by the console email backend for `email`."""
@@ -204,7 +209,7 @@ def start_server() -> tuple[LiveServer, PostgresDatabase | None, tempfile.Tempor
         start_new_session=True,  # its own process group, stopped as a whole
     )
     threading.Thread(target=output.pump, args=(process.stdout,), daemon=True).start()
-    server = LiveServer(url=f"http://127.0.0.1:{port}", output=output, process=process)
+    server = LiveServer(url=f"http://127.0.0.1:{port}", output=output, process=process, env=env)
     try:
         _wait_healthy(server.url, process, output)
     except Exception:
