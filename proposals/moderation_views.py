@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,7 +22,7 @@ from accounts.models import User
 
 from . import permissions, selectors, services
 from .forms import InstitutionalBillForm, ReasonForm
-from .models import Flag, Proposal
+from .models import Flag, Proposal, ProposalStatus
 
 
 def _moderator(request: HttpRequest) -> User:
@@ -37,6 +38,24 @@ def queue(request: HttpRequest) -> HttpResponse:
         request,
         "proposals/moderation/queue.html",
         {"proposals": selectors.moderation_queue(), "flags": selectors.open_flags()[:100]},
+    )
+
+
+def all_proposals(request: HttpRequest) -> HttpResponse:
+    """Every proposal, whatever its state, to find one to act on (search by title, filter by status)."""
+    _moderator(request)
+    query = request.GET.get("q", "").strip()[:200]
+    status = request.GET.get("status", "")
+    proposals = Proposal.objects.select_related("author", "process").order_by("-created_at")
+    if query:
+        proposals = proposals.filter(title__icontains=query)
+    if status in ProposalStatus.values:
+        proposals = proposals.filter(status=status)
+    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "proposals/moderation/all.html",
+        {"page_obj": page, "query": query, "status": status, "statuses": ProposalStatus.choices},
     )
 
 

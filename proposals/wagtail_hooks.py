@@ -19,6 +19,7 @@ from .permissions import can_create_institutional_bill, can_moderate
 moderation_urls = (
     [
         path("", views.queue, name="queue"),
+        path("all/", views.all_proposals, name="all"),
         path("<int:pk>/", views.detail, name="detail"),
         path("<int:pk>/approve/", views.approve, name="approve"),
         path("<int:pk>/hide/", views.hide, name="hide"),

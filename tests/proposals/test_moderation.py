@@ -166,3 +166,14 @@ def test_moderators_manage_categories_in_the_admin(moderator: Any) -> None:
     from proposals.models import Category
 
     assert Category.objects.filter(slug="agua-riego").exists()
+
+
+def test_all_proposals_list_finds_any_state(moderator: Any) -> None:
+    ProposalFactory(title="Riego oculto", status="hidden")
+    ProposalFactory(title="Caminos publicados")
+    client = _client(moderator)
+    body = client.get("/admin/moderation/all/?q=riego").content.decode()
+    assert "Riego oculto" in body and "Caminos publicados" not in body
+    body = client.get("/admin/moderation/all/?status=published").content.decode()
+    assert "Caminos publicados" in body and "Riego oculto" not in body
+    assert _client(UserFactory()).get("/admin/moderation/all/").status_code == 302
