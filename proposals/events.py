@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+
 from decide.live import encode_event, send_after_commit
 
 from .models import Comment, Proposal, ProposalEvent
@@ -31,8 +34,22 @@ def status_changed(proposal: Proposal) -> ProposalEvent:
     return publish(
         proposal,
         "proposal.status",
-        {"proposal": proposal.pk, "status": proposal.status, "label": str(proposal.get_status_display())},
+        {
+            "proposal": proposal.pk,
+            "status": proposal.status,
+            "label": str(proposal.get_status_display()),
+            "labels": _status_labels(proposal),
+        },
     )
+
+
+def _status_labels(proposal: Proposal) -> dict[str, str]:
+    # One label per site language: the event goes to every viewer, whatever language the actor uses.
+    labels: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels[code] = str(proposal.get_status_display())
+    return labels
 
 
 # --- debate (proposals.debate_services) -----------------------------------------------

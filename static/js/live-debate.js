@@ -131,7 +131,10 @@
     },
     /* The proposal page marks these with ids; this page shows a single proposal. */
     "proposal.supports": function (d) { setText("#support-count", String(d.count)); },
-    "proposal.status": function (d) { setText("#proposal-status", d.label); },
+    "proposal.status": function (d) {
+      var labels = d.labels || {};
+      setText("#proposal-status", labels[lang] || labels[lang.slice(0, 2)] || d.label);
+    },
     "debate.locked": function (d) {
       var notice = section.querySelector("[data-role=lock-notice]");
       if (notice) notice.innerHTML = pick(d.message);
