@@ -207,9 +207,7 @@ class VerificationCode(models.Model):
     Only the code's hash is kept, and at most one pending code per account.
     """
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_verification"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_verification")
     census_record = models.ForeignKey(CensusRecord, on_delete=models.CASCADE, related_name="+")
     code_hash = models.CharField(max_length=64)
     phone_hint = models.CharField(_("phone (last digits)"), max_length=8, blank=True)

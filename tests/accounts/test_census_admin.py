@@ -48,9 +48,7 @@ def test_administrator_imports_a_file_and_sees_the_counts(admin_client: Client, 
     assert index.status_code == 200 and "No census file has been imported yet" in index.content.decode()
     assert "/admin/census/" in admin_client.get("/admin/").content.decode()  # the sidebar menu item
 
-    body = upload(
-        admin_client, b"document_number,birth_date,district_code,gender\n71000001,1980-01-01,130101,F\n"
-    )
+    body = upload(admin_client, b"document_number,birth_date,district_code,gender\n71000001,1980-01-01,130101,F\n")
 
     assert "1 rows imported: 1 new, 0 updated, 0 unchanged." in body
     assert CensusRecord.objects.count() == 1

@@ -39,9 +39,7 @@ def test_demo_seed_is_idempotent_and_its_citizens_can_sign_in_and_verify() -> No
 
     client = Client()
     assert (
-        client.post(
-            "/accounts/login/", {"login": "rosa@demo.decide", "password": "demo-citizen-pass"}
-        ).status_code
+        client.post("/accounts/login/", {"login": "rosa@demo.decide", "password": "demo-citizen-pass"}).status_code
         == 302
     )
     client.logout()

@@ -27,6 +27,4 @@ class Command(BaseCommand):
             result = districts_load(path=path)
         except DistrictFileError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(
-            f"{result.districts} districts in {result.provinces} provinces ({result.created} new)."
-        )
+        self.stdout.write(f"{result.districts} districts in {result.provinces} provinces ({result.created} new).")
