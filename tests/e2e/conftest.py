@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(skip)
 
 
-TEST_DEADLINE_SECONDS = 240
+TEST_DEADLINE_SECONDS = 420
 
 
 @pytest.fixture(autouse=True)
