@@ -5,9 +5,10 @@ from typing import Any
 from django.urls import re_path
 
 from proposals.routing import websocket_urlpatterns as proposal_routes
-from votes.consumers import TurnoutConsumer
+from votes.consumers import PollViewerConsumer, TurnoutConsumer
 
 websocket_urlpatterns: list[Any] = [
     *proposal_routes,
     re_path(r"^ws/polls/(?P<poll_id>\d+)/turnout/$", TurnoutConsumer.as_asgi()),
+    re_path(r"^ws/polls/(?P<poll_id>\d+)/$", PollViewerConsumer.as_asgi()),
 ]

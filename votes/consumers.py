@@ -1,8 +1,13 @@
-"""The administrators' live turnout dashboard socket: read-only, turnout by group, never choices.
+"""Poll sockets, both read-only.
 
-`ws/polls/<id>/turnout/` accepts administrators only (the same predicate as the
-page), sends the current figures on connect, then fresh figures whenever a
-participation is recorded (`votes.stats.turnout_changed`, after commit).
+`ws/polls/<id>/turnout/`: the administrators' live turnout dashboard. Accepts
+administrators only (the same predicate as the page), sends the current figures
+on connect, then fresh figures whenever a participation is recorded
+(`votes.stats.turnout_changed`, after commit). Turnout by group, never choices.
+
+`ws/polls/<id>/`: viewers of a poll page (anyone) join the public group
+`poll.<id>` and hear that results are out (`poll.results`, from
+`votes.results.poll_results_publish`).
 """
 
 from __future__ import annotations
@@ -75,6 +80,36 @@ class TurnoutConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Read-only: anything a client sends is ignored (answered with a short note)."""
+        await self.send(text_data=json.dumps({"kind": "error", "data": {"message": "read-only"}}))
+
+    async def live_event(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=event["text"])
+
+
+@database_sync_to_async
+def _poll_exists(poll_id: int) -> bool:
+    return Poll.objects.filter(pk=poll_id).exists()
+
+
+class PollViewerConsumer(AsyncWebsocketConsumer):
+    """Public and read-only: forwards the poll's public events (results published) to its page's viewers."""
+
+    group: str | None = None
+
+    async def connect(self) -> None:
+        poll_id = int(self.scope["url_route"]["kwargs"]["poll_id"])
+        if not await _poll_exists(poll_id):
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.group = f"poll.{poll_id}"  # Poll.live_group
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.send(text_data=json.dumps({"kind": "error", "data": {"message": "read-only"}}))
 
     async def live_event(self, event: dict[str, Any]) -> None:

@@ -136,3 +136,36 @@ def test_the_public_results_page_shows_totals_charts_tables_and_links(db: None) 
 @pytest.mark.django_db
 def test_unknown_poll_is_a_404(db: None) -> None:
     assert _client().get(reverse("votes:results", args=[999999])).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_poll_page_viewers_hear_live_that_results_are_out() -> None:
+    import json
+
+    from asgiref.sync import async_to_sync, sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from decide.asgi import application
+    from votes.results import poll_results_publish
+
+    poll = closed_poll()
+    admin = UserFactory(roles=["administrator"])
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+
+    async def scenario() -> None:
+        communicator = WebsocketCommunicator(application, f"/ws/polls/{poll.pk}/", headers=headers)
+        connected, _code = await communicator.connect()
+        assert connected
+        try:
+            await sync_to_async(poll_results_publish)(poll=poll, actor=admin)
+            event = json.loads(await communicator.receive_from(timeout=3))
+            assert event["kind"] == "poll.results"
+            assert event["data"]["url"] == reverse("votes:results", args=[poll.pk])
+        finally:
+            await communicator.disconnect()
+        unknown = WebsocketCommunicator(application, "/ws/polls/999999/", headers=headers)
+        connected, code = await unknown.connect()
+        assert not connected and code == 4404
+        await unknown.disconnect()
+
+    async_to_sync(scenario)()
