@@ -45,7 +45,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy .
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l es -l en -l fr --ignore=.venv --ignore=bench --ignore=tests
+	$(BIN)/python manage.py makemessages -l es -l en -l fr --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=node_modules --no-obsolete
 	$(BIN)/python manage.py compile_translations
 
 bench: $(STAMP)
