@@ -6,6 +6,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -102,7 +103,12 @@ def drop_database(database_url: str) -> None:
 def collectstatic(env: dict[str, str]) -> None:
     """Production serves hashed static names from the manifest; pages fail without it."""
     static_env = dict(env, PYTHONWARNINGS="ignore")
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=static_env, check=True)
+    for attempt in range(3):  # another checkout task (make run, e2e) may be writing the same folder right now
+        done = subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=static_env)
+        if done.returncode == 0:
+            return
+        time.sleep(3 * (attempt + 1))
+    raise SetupError("collectstatic failed three times; see the messages above")
 
 
 def machine(database_url: str) -> dict[str, object]:

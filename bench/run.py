@@ -224,9 +224,12 @@ def main(argv: list[str] | None = None) -> int:
         ctx.procs.stop_all()
         if not args.keep_db:
             try:
-                from django.db import connections
+                from django.conf import settings
 
-                connections.close_all()
+                if settings.configured:
+                    from django.db import connections
+
+                    connections.close_all()
                 harness.drop_database(database_url)
             except Exception as exc:  # a left-over database is not worth hiding the results
                 print(f"bench: could not drop {harness.BENCH_DB}: {exc}", file=sys.stderr)
