@@ -1,6 +1,6 @@
 """Demo debates on the demo proposals: threads, stances, reactions, an official answer, a pinned comment.
 
-Idempotent: a proposal that already has a comment by a demo commenter is left as it is.
+Idempotent: once any demo commenter has written, seeding does nothing more.
 Rows are written directly (demo content, not user input, and nobody is watching yet);
 counts on comments are set from the reactions written here.
 """
@@ -106,12 +106,21 @@ def _seed_debate(proposal: Proposal, people: list[User], moderator: User | None)
         comment.save(update_fields=["agree_count", "disagree_count"])
 
 
+def _debate_proposals() -> list[Proposal]:
+    """Public proposals, those whose debate is open now first, so visitors can join a seeded debate."""
+    now = timezone.now()
+    public = Proposal.objects.filter(status__in=PUBLIC_STATUSES).select_related("process").order_by("id")
+    open_now = [p for p in public if p.process.debate_opens <= now < p.process.debate_closes]
+    others = [p for p in public if p not in open_now]
+    return (open_now + others)[:DEBATES_SEEDED]
+
+
 @transaction.atomic
 def seed() -> None:
     people = _commenters()
+    # Seeded once: the choice of proposals depends on the date, a second run must not add more.
+    if Comment.objects.filter(author__in=people).exists():
+        return
     moderator = User.objects.filter(email="moderator@demo.decide").first()
-    proposals = Proposal.objects.filter(status__in=PUBLIC_STATUSES).order_by("id")[:DEBATES_SEEDED]
-    for proposal in proposals:
-        if Comment.objects.filter(proposal=proposal, author__in=people).exists():
-            continue
+    for proposal in _debate_proposals():
         _seed_debate(proposal, people, moderator)
