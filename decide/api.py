@@ -60,6 +60,9 @@ def api_docs(request: HttpRequest) -> HttpResponse:
                 }
             )
     info = schema["info"]
-    context = {"title": _translated(info["title"]), "description": _translated(info.get("description", "")),
-               "operations": operations}
+    context = {
+        "title": _translated(info["title"]),
+        "description": _translated(info.get("description", "")),
+        "operations": operations,
+    }
     return render(request, "votes/results/api_docs.html", context)

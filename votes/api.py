@@ -38,10 +38,14 @@ class StrictPageNumberPagination(PageNumberPagination):
         count = self._items_count(queryset)
         pages = max(math.ceil(count / page_size), 1)
         if pagination.page > pages:
-            raise HttpError(404, _("Page %(page)s does not exist: there are %(pages)s pages.") % {
-                "page": pagination.page,
-                "pages": pages,
-            })
+            raise HttpError(
+                404,
+                _("Page %(page)s does not exist: there are %(pages)s pages.")
+                % {
+                    "page": pagination.page,
+                    "pages": pages,
+                },
+            )
         offset = (pagination.page - 1) * page_size
         return {"items": queryset[offset : offset + page_size], "count": count}
 

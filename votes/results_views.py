@@ -136,4 +136,3 @@ def turnout_dashboard(request: HttpRequest, poll_id: int) -> HttpResponse:
     rows, total = turnout_rows(poll_turnout_counts(poll), poll_eligible_counts(poll))
     context = {"poll": poll, "rows": rows, "total": total, "socket_path": f"/ws/polls/{poll.pk}/turnout/"}
     return render(request, "votes/results/turnout.html", context)
-

@@ -244,4 +244,3 @@ def poll_results_breakdown(poll: Poll) -> dict[int, dict[str, Any]]:
             "total": web_total + unattributed,
         }
     return result
-

@@ -36,16 +36,28 @@ def closed_poll(*, published: bool = False, **fields: Any) -> Poll:
         for option, n in zip(options, web, strict=True):
             for _ in range(n):
                 record = next(voters)
-                Participation.objects.create(poll=poll, census_record=record, channel="web", day=date.today(),
-                                             gender=gender, area=area)
+                Participation.objects.create(
+                    poll=poll, census_record=record, channel="web", day=date.today(), gender=gender, area=area
+                )
                 serial += 1
-                ballot = Ballot.objects.create(poll=poll, gender=gender, area=area,
-                                               receipt_hash=hashlib.sha256(f"r{poll.pk}-{serial}".encode()).hexdigest())
+                ballot = Ballot.objects.create(
+                    poll=poll,
+                    gender=gender,
+                    area=area,
+                    receipt_hash=hashlib.sha256(f"r{poll.pk}-{serial}".encode()).hexdigest(),
+                )
                 BallotChoice.objects.create(ballot=ballot, option=option, poll=poll, gender=gender, area=area)
         for _ in range(booth_voters):
             record = next(voters)
-            Participation.objects.create(poll=poll, census_record=record, channel="booth", booth=booth,
-                                         day=date.today(), gender=gender, area=area)
+            Participation.objects.create(
+                poll=poll,
+                census_record=record,
+                channel="booth",
+                booth=booth,
+                day=date.today(),
+                gender=gender,
+                area=area,
+            )
     BoothTally.objects.create(booth=booth, option=options[0], count=3, entered_by=officer)
     BoothTally.objects.create(booth=booth, option=options[1], count=1, entered_by=officer)
     poll.proposals.add(ProposalFactory(process=poll.process))

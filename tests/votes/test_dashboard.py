@@ -35,8 +35,9 @@ def _open_poll_with_turnout() -> Poll:
     women_rural = CensusRecordFactory.create_batch(20, gender="female", district=rural)
     men_urban = CensusRecordFactory.create_batch(20, gender="male", district=urban)
     for record in [*women_rural[:2], *men_urban[:12]]:
-        Participation.objects.create(poll=poll, census_record=record, channel="web", day=date.today(),
-                                     gender=record.gender, area=record.area)
+        Participation.objects.create(
+            poll=poll, census_record=record, channel="web", day=date.today(), gender=record.gender, area=record.area
+        )
     return poll
 
 
@@ -100,8 +101,9 @@ def test_the_socket_sends_turnout_to_administrators_and_updates_after_commit() -
     @sync_to_async
     def record_participation() -> None:
         with transaction.atomic():
-            Participation.objects.create(poll=poll, census_record=newcomer, channel="web", day=date.today(),
-                                         gender="female", area="rural")
+            Participation.objects.create(
+                poll=poll, census_record=newcomer, channel="web", day=date.today(), gender="female", area="rural"
+            )
             turnout_changed(poll)
 
     async def scenario() -> None:

@@ -78,7 +78,10 @@ def test_nothing_downloads_before_publication_and_bad_names_are_404() -> None:
         assert response.status_code == 404
         assert b"not yet published" in response.content
     published = closed_poll(published=True)
-    for url in (f"/polls/{published.pk}/results.xml", f"/polls/{published.pk}/secrets.csv",
-                f"/polls/{published.pk}/results.xml.sha256"):
+    for url in (
+        f"/polls/{published.pk}/results.xml",
+        f"/polls/{published.pk}/secrets.csv",
+        f"/polls/{published.pk}/results.xml.sha256",
+    ):
         assert client.get(url).status_code == 404
     assert client.get("/polls/999999/results.csv").status_code == 404

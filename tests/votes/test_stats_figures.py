@@ -49,8 +49,14 @@ def population(db: None) -> dict[str, Any]:
     urban = DistrictFactory(province=province, code="130602", area="urban")
     outside = DistrictFactory(province=other_province, code="130101", area="urban")
     census: list[CensusRecord] = []
-    sizes = {("female", rural): 60, ("male", rural): 55, ("female", urban): 70, ("male", urban): 65,
-             ("another", urban): 4, ("unknown", rural): 6}
+    sizes = {
+        ("female", rural): 60,
+        ("male", rural): 55,
+        ("female", urban): 70,
+        ("male", urban): 65,
+        ("another", urban): 4,
+        ("unknown", rural): 6,
+    }
     for (gender, district), n in sizes.items():
         census += CensusRecordFactory.create_batch(n, gender=gender, district=district)
     CensusRecordFactory.create_batch(30, gender="female", district=outside)  # outside the scope: never counted
@@ -63,8 +69,10 @@ def population(db: None) -> dict[str, Any]:
 
     verified = [VerifiedUserFactory(census_record=record) for record in rng.sample(census, 90)]
     unverified = [
-        UserFactory(declared_gender=rng.choice(["female", "male", "another", "prefer_not", ""]),
-                    declared_district=rng.choice([rural, urban, None]))
+        UserFactory(
+            declared_gender=rng.choice(["female", "male", "another", "prefer_not", ""]),
+            declared_district=rng.choice([rural, urban, None]),
+        )
         for _ in range(40)
     ]
     people = verified + unverified
@@ -91,14 +99,21 @@ def population(db: None) -> dict[str, Any]:
     for record in voters:
         channel = rng.choice(["web", "web", "web", "booth"])
         Participation.objects.create(
-            poll=poll, census_record=record, channel=channel, day=date.today(),
-            booth=booth if channel == "booth" else None, gender=record.gender, area=record.area,
+            poll=poll,
+            census_record=record,
+            channel=channel,
+            day=date.today(),
+            booth=booth if channel == "booth" else None,
+            gender=record.gender,
+            area=record.area,
         )
         if channel == "web":
-            ballot = Ballot.objects.create(poll=poll, gender=record.gender, area=record.area,
-                                           receipt_hash=uuid.uuid4().hex + uuid.uuid4().hex)
-            BallotChoice.objects.create(ballot=ballot, poll=poll, option=rng.choice(options),
-                                        gender=record.gender, area=record.area)
+            ballot = Ballot.objects.create(
+                poll=poll, gender=record.gender, area=record.area, receipt_hash=uuid.uuid4().hex + uuid.uuid4().hex
+            )
+            BallotChoice.objects.create(
+                ballot=ballot, poll=poll, option=rng.choice(options), gender=record.gender, area=record.area
+            )
     BoothTally.objects.create(booth=booth, option=options[0], count=5, entered_by=officer)
     BoothTally.objects.create(booth=booth, option=options[0], count=7, entered_by=officer)  # correction: 7 counts
     BoothTally.objects.create(booth=booth, option=options[1], count=3, entered_by=officer)
@@ -160,9 +175,7 @@ def test_results_by_cell_and_booth_tallies_match(population: dict[str, Any]) -> 
     poll = population["poll"]
     breakdown = stats.poll_results_breakdown(poll)
     options = list(Option.objects.filter(question__poll=poll).order_by("position"))
-    choices = Counter(
-        (c.option_id, c.gender, c.area) for c in BallotChoice.objects.filter(poll=poll)
-    )
+    choices = Counter((c.option_id, c.gender, c.area) for c in BallotChoice.objects.filter(poll=poll))
     for option in options:
         for (gender, area), n in breakdown[option.pk]["cells"].items():
             assert n == choices[(option.pk, gender, area)]
@@ -200,8 +213,9 @@ def test_a_cell_hidden_in_the_statistics_is_hidden_in_the_results_when_they_are_
         *CensusRecordFactory.create_batch(40, district=district, gender="male"),
     ]
     for record in records:
-        Participation.objects.create(poll=poll, census_record=record, channel="web", day=date.today(),
-                                     gender=record.gender, area=record.area)
+        Participation.objects.create(
+            poll=poll, census_record=record, channel="web", day=date.today(), gender=record.gender, area=record.area
+        )
         ballot = Ballot.objects.create(poll=poll, gender=record.gender, area=record.area, receipt_hash=uuid.uuid4().hex)
         BallotChoice.objects.create(ballot=ballot, poll=poll, option=yes, gender=record.gender, area=record.area)
     statistics, results = poll_publication(poll, threshold=15)
