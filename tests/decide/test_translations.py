@@ -11,6 +11,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
@@ -57,10 +58,14 @@ def test_translations_keep_every_placeholder_and_tag(language: str) -> None:
     po = _catalogue(language)
     broken = []
     for entry in po.translated_entries():
-        pairs = [(entry.msgid, entry.msgstr)] if not entry.msgid_plural else [
-            (entry.msgid, entry.msgstr_plural.get(0, "")),
-            (entry.msgid_plural, entry.msgstr_plural.get(1, "")),
-        ]
+        pairs = (
+            [(entry.msgid, entry.msgstr)]
+            if not entry.msgid_plural
+            else [
+                (entry.msgid, entry.msgstr_plural.get(0, "")),
+                (entry.msgid_plural, entry.msgstr_plural.get(1, "")),
+            ]
+        )
         for source, translation in pairs:
             if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(translation)):
                 broken.append((source, translation))
@@ -75,9 +80,7 @@ def test_catalogue_header_names_the_language_and_its_plural_rule(language: str) 
     assert po.metadata["Plural-Forms"] == PLURAL_FORMS[language]
 
 
-@pytest.mark.skipif(
-    not (shutil.which("xgettext") and shutil.which("msgmerge")), reason="GNU gettext is not installed"
-)
+@pytest.mark.skipif(not (shutil.which("xgettext") and shutil.which("msgmerge")), reason="GNU gettext is not installed")
 def test_no_string_of_the_source_is_missing_from_the_catalogues(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -145,9 +148,7 @@ def _english_left(html: str, english_sources: set[str]) -> list[str]:
     parser = _VisibleText()
     parser.feed(html)
     return [
-        text
-        for text in parser.texts
-        if text not in ALLOWED and (text in english_sources or ENGLISH_WORDS.search(text))
+        text for text in parser.texts if text not in ALLOWED and (text in english_sources or ENGLISH_WORDS.search(text))
     ]
 
 
@@ -155,20 +156,21 @@ def _english_left(html: str, english_sources: set[str]) -> list[str]:
 def compiled_catalogues() -> None:
     """`make test` compiles first; compile here too so the test stands alone, and drop cached catalogues."""
     call_command("compile_translations", verbosity=0)
-    trans_real._translations = {}
-    trans_real._default = None
+    trans_real._translations = {}  # type: ignore[attr-defined]
+    trans_real._default = None  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_citizen_pages_show_no_english(language: str, compiled_catalogues: None) -> None:
-    proposal = ProposalFactory()
+    proposal: Any = ProposalFactory()
     CommentFactory(proposal=proposal)
-    poll = PollFactory()
-    process = proposal.process
-    citizen = VerifiedUserFactory()
+    poll: Any = PollFactory()
+    process: Any = proposal.process
+    citizen: Any = VerifiedUserFactory()
     english_sources = {
-        " ".join(entry.msgid.split()) for entry in _catalogue(language).translated_entries()
+        " ".join(entry.msgid.split())
+        for entry in _catalogue(language).translated_entries()
         if entry.msgstr.strip() != entry.msgid.strip()
     }
     visitor_pages = [
@@ -193,7 +195,7 @@ def test_the_citizen_pages_show_no_english(language: str, compiled_catalogues: N
         "/accounts/profile/",
         "/accounts/verify/",
     ]
-    unverified = UserFactory()
+    unverified: Any = UserFactory()
     found: dict[str, list[str]] = {}
     for user, pages in ((None, visitor_pages), (citizen, citizen_pages), (unverified, ["/accounts/verify/"])):
         client = Client(HTTP_ACCEPT_LANGUAGE=language)
@@ -208,4 +210,3 @@ def test_the_citizen_pages_show_no_english(language: str, compiled_catalogues: N
             if left:
                 found[url] = left
     assert not found, f"English text on pages rendered in {language}: {found}"
-
