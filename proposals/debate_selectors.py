@@ -2,37 +2,138 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from math import ceil
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch
 
-from .debate_permissions import comment_is_visible
 from .models import Comment, CommentReaction, Flag, Proposal
+
+# Top-level comments per page of the debate (with all their replies): a long debate stays a light page.
+COMMENTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class _Outline:
+    """The shape of a debate without its words: which comments stay, and in what order."""
+
+    pinned: list[int]  # shown top-level comments pinned by a moderator: first on the newest page
+    others: list[int]  # the other top-level comments that stay, oldest first
+    children: dict[int, list[int]]  # comment id -> ids of its replies that stay, oldest first
+    parents: dict[int, int | None]  # every comment id -> its parent id
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """One page of the debate: `comments` are top-level, each with `thread_replies` filled in.
+
+    Page 1 holds the newest top-level comments (pinned ones first); higher numbers go
+    back in time. Within a page the conversation reads oldest first.
+    """
+
+    comments: list[Comment]
+    number: int
+    num_pages: int
+
+    @property
+    def has_older(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_newer(self) -> bool:
+        return self.number > 1
+
+    @property
+    def older_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def newer_number(self) -> int:
+        return self.number - 1
+
+
+def _outline(proposal: Proposal) -> _Outline:
+    """One light query (ids, dates and flags, no bodies) for the whole debate.
+
+    A comment that is hidden, or whose author is blocked, leaves the thread unless
+    others answered it: then a placeholder keeps the replies readable. A deleted
+    comment always leaves its "deleted" mark.
+    """
+    rows = list(
+        Comment.objects.filter(proposal=proposal)
+        .order_by("created_at", "id")
+        .values_list("id", "parent_id", "is_pinned", "deleted_at", "hidden_at", "author__blocked_at")
+    )
+    parents: dict[int, int | None] = {row[0]: row[1] for row in rows}
+    kept: set[int] = set()
+    for pk, _parent_id, _pinned, deleted_at, hidden_at, blocked_at in rows:
+        if deleted_at is None and (hidden_at is not None or blocked_at is not None):
+            continue  # stays only as the placeholder of kept replies (marked from below)
+        # A kept comment keeps the chain it answers; stop where an ancestor is already kept.
+        node: int | None = pk
+        while node is not None and node not in kept:
+            kept.add(node)
+            node = parents.get(node)
+    pinned: list[int] = []
+    others: list[int] = []
+    children: dict[int, list[int]] = {}
+    for pk, parent_id, is_pinned, deleted_at, hidden_at, blocked_at in rows:
+        if pk not in kept:
+            continue
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(pk)
+        elif is_pinned and deleted_at is None and hidden_at is None and blocked_at is None:
+            pinned.append(pk)
+        else:
+            others.append(pk)
+    return _Outline(pinned=pinned, others=others, children=children, parents=parents)
+
+
+def _num_pages(outline: _Outline) -> int:
+    return max(1, ceil(len(outline.others) / COMMENTS_PER_PAGE))
+
+
+def debate_thread_page(proposal: Proposal, number: int = 1) -> ThreadPage:
+    """Page `number` (1 = newest; out of range = the nearest page) of the debate: two queries whatever its size."""
+    outline = _outline(proposal)
+    num_pages = _num_pages(outline)
+    number = min(max(1, number), num_pages)
+    end = len(outline.others) - (number - 1) * COMMENTS_PER_PAGE
+    top_ids = outline.others[max(0, end - COMMENTS_PER_PAGE) : end]
+    if number == 1:
+        top_ids = outline.pinned + top_ids
+    wanted: list[int] = []
+    pending = list(top_ids)
+    while pending:
+        pk = pending.pop()
+        wanted.append(pk)
+        pending.extend(outline.children.get(pk, ()))
+    by_id = {c.pk: c for c in Comment.objects.filter(pk__in=wanted).select_related("author")}
+    for comment in by_id.values():
+        comment.proposal = proposal  # the predicates read it: no query per comment
+        comment.thread_replies = [by_id[r] for r in outline.children.get(comment.pk, ()) if r in by_id]  # type: ignore[attr-defined]
+    return ThreadPage(comments=[by_id[pk] for pk in top_ids if pk in by_id], number=number, num_pages=num_pages)
 
 
 def debate_thread(proposal: Proposal) -> list[Comment]:
-    """Top-level comments (pinned first, then oldest first), each with `thread_replies` filled in.
+    """The newest page of the debate's top-level comments (pinned first), replies filled in."""
+    return debate_thread_page(proposal).comments
 
-    One query for the whole debate. A comment that is hidden, or whose author is
-    blocked, leaves the thread unless others answered it: then a placeholder keeps
-    the replies readable. A deleted comment always leaves its "deleted" mark.
-    """
-    comments = list(Comment.objects.filter(proposal=proposal).select_related("author").order_by("created_at", "id"))
-    children: dict[int | None, list[Comment]] = {}
-    for comment in comments:
-        comment.proposal = proposal  # the predicates read it: no query per comment
-        comment.thread_replies = []  # type: ignore[attr-defined]
-        children.setdefault(comment.parent_id, []).append(comment)
 
-    def keep(comment: Comment) -> bool:
-        replies = [reply for reply in children.get(comment.pk, []) if keep(reply)]
-        comment.thread_replies = replies  # type: ignore[attr-defined]
-        return comment.deleted_at is not None or comment_is_visible(comment) or bool(replies)
-
-    top = [comment for comment in children.get(None, []) if keep(comment)]
-    top.sort(key=lambda c: (not (c.is_pinned and comment_is_visible(c)), c.created_at, c.pk))
-    return top
+def comment_page_number(comment: Comment) -> int:
+    """The page of the debate on which `comment` (or the top-level comment it answers) is shown."""
+    outline = _outline(comment.proposal)
+    top: int | None = comment.pk
+    seen: set[int] = set()
+    while top is not None and outline.parents.get(top) is not None and top not in seen:
+        seen.add(top)
+        top = outline.parents[top]
+    if top is None or top not in outline.others:
+        return 1
+    newer = len(outline.others) - 1 - outline.others.index(top)
+    return newer // COMMENTS_PER_PAGE + 1
 
 
 def debate_comment_count(proposal: Proposal) -> int:
@@ -69,4 +170,7 @@ def proposal_page_url(proposal: Proposal) -> str:
 
 
 def comment_page_url(comment: Comment) -> str:
-    return f"{proposal_page_url(comment.proposal)}#comment-{comment.pk}"
+    """The proposal page at the debate page showing `comment`, scrolled to it."""
+    number = comment_page_number(comment)
+    query = f"?comments_page={number}" if number > 1 else ""
+    return f"{proposal_page_url(comment.proposal)}{query}#comment-{comment.pk}"

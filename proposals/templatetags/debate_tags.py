@@ -9,10 +9,15 @@ from django.db.models import Max
 
 from proposals import debate_permissions as perms
 from proposals.debate_forms import CommentForm, LockForm
-from proposals.debate_selectors import debate_comment_count, debate_thread, viewer_reactions
+from proposals.debate_selectors import debate_comment_count, debate_thread_page, viewer_reactions
 from proposals.models import Comment, Proposal, ProposalEvent
 
 register = template.Library()
+
+
+def _page_number(request: Any) -> int:
+    raw = request.GET.get("comments_page", "") if request is not None else ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1  # nonsense reads as the newest page
 
 
 def _reply_to(request: Any, proposal: Proposal) -> Comment | None:
@@ -33,12 +38,14 @@ def debate_section(context: template.Context) -> dict[str, Any]:
     last_event_id = ProposalEvent.objects.filter(proposal=proposal).aggregate(last=Max("id"))["last"] or 0
     reply_to = _reply_to(request, proposal)
     post_refusal = perms.comment_post_refusal(viewer, proposal)
+    thread_page = debate_thread_page(proposal, _page_number(request))
     return {
         "proposal": proposal,
         "request": request,
         "viewer": viewer if getattr(viewer, "is_authenticated", False) else None,
         "user": viewer,
-        "thread": debate_thread(proposal),
+        "thread": thread_page.comments,
+        "thread_page": thread_page,
         "comment_count": debate_comment_count(proposal),
         "reactions": viewer_reactions(viewer, proposal),
         "can_post": post_refusal is None,
