@@ -56,7 +56,8 @@ def _deadline() -> Iterator[None]:
     signal.signal(signal.SIGALRM, previous)
 
 
-@pytest.fixture(scope="session")
+# Package scope: in a whole-suite run the server and the browser stop as soon as the journeys are done.
+@pytest.fixture(scope="package")
 def demo_server() -> Iterator[LiveServer]:
     server, database, workdir = start_server()
     try:
@@ -65,7 +66,7 @@ def demo_server() -> Iterator[LiveServer]:
         stop_server(server, database, workdir)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)

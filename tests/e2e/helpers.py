@@ -115,6 +115,8 @@ def check_page(page: Page, log: PageLog, name: str, *, axe: bool = True) -> None
     page.wait_for_load_state("load")
     screenshot(page, name)
     total, sizes = log.compressed_bytes()
+    with (ARTIFACTS / "page-weights.txt").open("a") as record:  # for the reviewer, beside the screenshots
+        record.write(f"{total:>8} B gzip  {len(sizes):>2} responses  {name}\n")
     assert total <= MAX_PAGE_BYTES, f"{name}: {total} bytes compressed > {MAX_PAGE_BYTES}: {sizes}"
     assert not log.foreign, f"{name}: third-party requests {log.foreign}"
     # axe-core runs as page script: a JavaScript-disabled window is audited by its JS twin.

@@ -91,8 +91,26 @@ def test_journey_pages_in_spanish_have_no_english_left(open_window: Callable[...
     visit("proposal")
     page.goto("/polls/")
     visit("polls")
+    poll_urls = [link.get_attribute("href") or "" for link in page.get_by_role("main").get_by_role("link").all()]
     page.get_by_role("main").get_by_role("link").first.click()
     visit("poll")
+    # Published results: numbers and dates in the Spanish way (3.017, 26 de noviembre de 2026, 16:23).
+    published = [url for url in poll_urls if re.fullmatch(r"/polls/\d+/", url)]
+    for url in published:
+        response = page.goto(url + "results/")
+        if response is not None and response.status == 200:
+            visit("results")
+            text = page.inner_text("main")
+            english = re.findall(
+                r"\b\d{1,3},\d{3}\b|\b[ap]\.m\.|\b(?:January|February|March|April|May|June|July|"
+                r"August|September|October|November|December)\b",
+                text,
+            )
+            if english:
+                problems[f"results numbers and dates ({page.url})"] = english
+            break
+    else:
+        raise AssertionError(f"no published results among {published}" + shown(page))
     page.goto("/accounts/signup/")
     visit("sign up")
     page.goto("/accounts/login/")
