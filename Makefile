@@ -29,6 +29,9 @@ run: $(STAMP) messages-compiled
 	@echo ""
 	@echo "Decide is running on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	@$(BIN)/python manage.py demo_logins
+	@# close_polls keeps polls in step with the calendar (cron does it in production); it stops with the server.
+	@$(BIN)/python manage.py close_polls --every 60 & closer=$$!; \
+	trap 'kill $$closer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 test: $(STAMP) messages-compiled

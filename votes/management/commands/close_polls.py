@@ -8,9 +8,11 @@ Running it twice changes nothing.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,7 +24,26 @@ from votes.models import Poll
 class Command(BaseCommand):
     help = "Move proposals of opened polls into the vote; close booths and shuffle ballots of closed polls."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="Keep running, once every SECONDS (how `make run` keeps the demo in step without cron).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        every: int = options["every"]
+        if every <= 0:
+            self.run_once()
+            return
+        while True:
+            close_old_connections()
+            self.run_once()
+            time.sleep(every)
+
+    def run_once(self) -> None:
         now = timezone.now()
         opened = Poll.objects.filter(
             opens_at__lte=now, proposals__status__in=[ProposalStatus.QUALIFIED, ProposalStatus.PUBLISHED]
