@@ -44,6 +44,24 @@ def eligible_census(
     return records
 
 
+def census_stamp() -> str:
+    """A string that changes whenever the census may have: its newest record and its newest finished import.
+
+    Two index lookups, cheap enough for any request: caches of census aggregates
+    (eligible counts) key on it, so an import or a new record invalidates them
+    without anyone having to remember to.
+    """
+    newest_record = CensusRecord.objects.order_by("-id").values_list("id", flat=True).first()
+    newest_import = (
+        CensusImport.objects.filter(finished_at__isnull=False)
+        .order_by("-finished_at", "-id")
+        .values_list("id", "finished_at")
+        .first()
+    )
+    finished = f"{newest_import[0]}@{newest_import[1].timestamp()}" if newest_import and newest_import[1] else "-"
+    return f"{newest_record or 0}.{finished}"
+
+
 def account_for_census_record(record: CensusRecord) -> User | None:
     return User.objects.filter(census_record=record).first()
 

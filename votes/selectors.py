@@ -11,7 +11,9 @@ import hashlib
 import re
 from collections import Counter
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+
+from accounts.models import CensusRecord
 
 from .models import Ballot, BallotChoice, Booth, BoothTally, Channel, Option, Participation, Poll, Question
 from .permissions import results_visible
@@ -40,6 +42,23 @@ def poll_list() -> QuerySet[Poll]:
 
 def poll_get(poll_id: int) -> Poll:
     return Poll.objects.select_related("process", "scope_province", "scope_district").get(pk=poll_id)
+
+
+def poll_for_ballot(poll_id: int) -> Poll:
+    """The poll alone, for the ballot steps: they need its dates, scope ids and title, not its process page."""
+    return Poll.objects.get(pk=poll_id)
+
+
+def voter_census_record(*, poll: Poll, census_record_id: int | None) -> CensusRecord | None:
+    """A voter's census record (with its district) and, as `has_voted`, whether they took part. One query."""
+    if census_record_id is None:
+        return None
+    return (
+        CensusRecord.objects.select_related("district")
+        .annotate(has_voted=Exists(Participation.objects.filter(poll=poll, census_record_id=OuterRef("pk"))))
+        .filter(pk=census_record_id)
+        .first()
+    )
 
 
 def poll_questions(poll: Poll) -> list[Question]:

@@ -19,6 +19,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -363,8 +364,13 @@ def ballot_token_receipt(*, token: str, poll: Poll, voter: User) -> str:
     return str(data["r"])
 
 
-def ballot_choices_check(*, poll: Poll, choices: Iterable[Option]) -> list[Option]:
-    """Every option from this poll, at least one and at most `max_choices` per question, none twice."""
+def ballot_choices_check(
+    *, poll: Poll, choices: Iterable[Option], questions: Iterable[Question] | None = None
+) -> list[Option]:
+    """Every option from this poll, at least one and at most `max_choices` per question, none twice.
+
+    `questions`: the poll's questions when the caller has them already (the ballot form does).
+    """
     chosen = list(choices)
     if len({o.pk for o in chosen}) != len(chosen):
         raise InvalidBallot(_("The same option was chosen twice."))
@@ -373,7 +379,9 @@ def ballot_choices_check(*, poll: Poll, choices: Iterable[Option]) -> list[Optio
         if option.question.poll_id != poll.pk:
             raise InvalidBallot(_("An option on this ballot does not belong to this poll."))
         per_question[option.question_id] += 1
-    for question in poll.questions.all():
+    for question in poll.questions.all() if questions is None else questions:
+        if question.poll_id != poll.pk:
+            raise InvalidBallot(_("A question on this ballot does not belong to this poll."))
         count = per_question.get(question.pk, 0)
         if count == 0:
             raise InvalidBallot(_("Answer every question (choose an option, or abstain where offered)."))
@@ -405,25 +413,41 @@ def _existing_receipt(*, poll: Poll, census_record_id: int, code: str) -> Ballot
 
 
 def ballot_cast(
-    *, poll: Poll, voter: User, choices: Iterable[Option], receipt_code: str, channel: str = Channel.WEB
+    *,
+    poll: Poll,
+    voter: User,
+    choices: Iterable[Option],
+    receipt_code: str,
+    channel: str = Channel.WEB,
+    questions: Iterable[Question] | None = None,
 ) -> Ballot:
     """Record that `voter` took part and, apart, what they chose. Durable: committed when this returns.
 
     A retry with the same receipt code returns the ballot already cast (never a
     second one); any other second attempt by the same person raises AlreadyVoted.
+    A new ballot carries `cast_options` (the options just recorded, not stored), so
+    the receipt page needs no read back; a replayed one does not.
     """
     if channel != Channel.WEB:
         raise InvalidBallot(_("Booth votes are recorded as participations and paper tallies, not ballots."))
-    voter = User.objects.select_related("census_record__district").get(pk=voter.pk)
+    # Read afresh (blocked? verified?), with whether this person took part already, in one query.
+    voter = (
+        User.objects.select_related("census_record__district")
+        .annotate(
+            took_part=Exists(Participation.objects.filter(poll=poll, census_record_id=OuterRef("census_record_id")))
+        )
+        .get(pk=voter.pk)
+    )
     if not normalise_receipt(receipt_code):
         raise InvalidBallot(_("This ballot has no receipt code."))
     census: CensusRecord | None = voter.census_record
-    if census is not None and (replay := _existing_receipt(poll=poll, census_record_id=census.pk, code=receipt_code)):
+    took_part = census is not None and voter.took_part  # type: ignore[attr-defined]
+    if took_part and (replay := Ballot.objects.filter(poll=poll, receipt_hash=receipt_hash(receipt_code)).first()):
         return replay
     if reason := permissions.ballot_refusal(voter, poll):
         raise NotAllowed(reason)
     assert census is not None  # ballot_refusal refuses unverified voters
-    options = ballot_choices_check(poll=poll, choices=choices)
+    options = ballot_choices_check(poll=poll, choices=choices, questions=questions)
     try:
         with transaction.atomic(durable=True):
             participation = Participation(
@@ -434,10 +458,14 @@ def ballot_cast(
                 gender=census.gender,
                 area=census.area,
             )
-            participation.full_clean(validate_unique=False, validate_constraints=False)
+            # Foreign keys are left to the database's constraints: validating them here costs a
+            # SELECT each, for a poll and a census record this function has just read.
+            participation.full_clean(
+                exclude=["poll", "census_record", "booth"], validate_unique=False, validate_constraints=False
+            )
             participation.save(force_insert=True)
             ballot = Ballot(poll=poll, gender=census.gender, area=census.area, receipt_hash=receipt_hash(receipt_code))
-            ballot.full_clean(validate_unique=False)
+            ballot.full_clean(exclude=["poll"], validate_unique=False)
             ballot.save(force_insert=True)
             BallotChoice.objects.bulk_create(
                 BallotChoice(ballot=ballot, option=option, poll=poll, gender=ballot.gender, area=ballot.area)
@@ -451,6 +479,7 @@ def ballot_cast(
         raise AlreadyVoted(
             _("You have already voted in this poll. Each person votes once, online or at a booth.")
         ) from None
+    ballot.cast_options = options  # type: ignore[attr-defined]
     return ballot
 
 

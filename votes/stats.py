@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, CharField, Count, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.http import HttpRequest
@@ -123,8 +124,38 @@ def _stage_counts(stage: str, proposals: QuerySet[Proposal], participations: Que
     raise ValueError(f"unknown stage {stage!r}")
 
 
+# The census changes only on import, and counting a million records takes seconds: kept a day per census stamp.
+ELIGIBLE_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _eligible_key(scope_province: Province | None, scope_district: District | None) -> str:
+    from accounts.selectors import census_stamp
+
+    province = scope_province.pk if scope_province is not None else "-"
+    district = scope_district.pk if scope_district is not None else "-"
+    return f"votes:eligible:{province}:{district}:{census_stamp()}"
+
+
+def eligible_counts_cached(
+    *, scope_province: Province | None = None, scope_district: District | None = None
+) -> Counts | None:
+    """The eligible counts of a scope if some earlier read cached them for the current census, else None."""
+    counts: Counts | None = cache.get(_eligible_key(scope_province, scope_district))
+    return counts
+
+
 def eligible_counts(*, scope_province: Province | None = None, scope_district: District | None = None) -> Counts:
-    """The eligible census of a scope, by cell (census_cell_idx serves the GROUP BY)."""
+    """The eligible census of a scope, by cell: cached per census stamp (a new record or import recounts)."""
+    key = _eligible_key(scope_province, scope_district)
+    counts: Counts | None = cache.get(key)
+    if counts is None:
+        counts = _eligible_counts_uncached(scope_province=scope_province, scope_district=scope_district)
+        cache.set(key, counts, ELIGIBLE_CACHE_SECONDS)
+    return dict(counts)
+
+
+def _eligible_counts_uncached(*, scope_province: Province | None, scope_district: District | None) -> Counts:
+    """One GROUP BY over the scope's census (census_cell_idx serves it)."""
     try:
         from accounts.selectors import eligible_census
 
@@ -167,6 +198,11 @@ def poll_eligible_counts(poll: Poll) -> Counts:
     return eligible_counts(scope_province=province, scope_district=district)
 
 
+def poll_eligible_counts_cached(poll: Poll) -> Counts | None:
+    province, district = poll_scope(poll)
+    return eligible_counts_cached(scope_province=province, scope_district=district)
+
+
 def process_eligible_counts(process: ProcessPage) -> Counts:
     return eligible_counts(scope_province=process.scope_province, scope_district=process.scope_district)
 
@@ -175,14 +211,38 @@ def process_eligible_counts(process: ProcessPage) -> Counts:
 
 
 def poll_turnout_counts(poll: Poll) -> Counts:
-    """Participants by cell, web and booth together. Turnout only: never what anyone chose."""
-    return _stage_counts(VOTING, Proposal.objects.none(), Participation.objects.filter(poll=poll))
+    """Participants by cell, web and booth together. Turnout only: never what anyone chose.
+
+    One participation per person and poll (a unique constraint), so rows are people:
+    count(*) lets participation_cell_idx answer alone, where COUNT(DISTINCT) would sort.
+    """
+    counts: Counts = dict.fromkeys(cells(), 0)
+    rows = (
+        Participation.objects.filter(poll=poll)
+        .order_by()
+        .values("gender", "area")
+        .annotate(n=Count("*"))
+        .values_list("gender", "area", "n")
+    )
+    for gender_value, area_value, n in rows:
+        counts[
+            (gender_value if gender_value in GENDERS else UNKNOWN, area_value if area_value in AREAS else UNKNOWN)
+        ] += n
+    return counts
 
 
 def turnout_changed(poll: Poll) -> None:
-    """Call inside the transaction that recorded a participation: administrators' dashboards update after commit."""
+    """Call inside the transaction that recorded a participation: administrators' dashboards update after commit.
+
+    Runs inside a voter's request, so the census is never counted here: without
+    denominators cached for the current census (the dashboard page and socket cache
+    them when they open) no dashboard has been opened since the census last changed,
+    and there is nobody to tell.
+    """
     from .consumers import send_turnout  # the consumer module owns the group name and the payload
 
+    if poll_eligible_counts_cached(poll) is None:
+        return
     poll_id = poll.pk
     transaction.on_commit(lambda: send_turnout(poll_id))
 

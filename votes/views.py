@@ -68,10 +68,20 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
     return render(request, "votes/poll_detail.html", context)
 
 
+def _ballot_poll(poll_id: int) -> Poll:
+    try:
+        return selectors.poll_for_ballot(poll_id)
+    except Poll.DoesNotExist:
+        raise Http404 from None
+
+
 def _ballot_refusal(request: HttpRequest, poll: Poll) -> HttpResponse | None:
     user = _user(request)
-    if selectors.has_participated(poll=poll, census_record_id=user.census_record_id):
-        return _refused(request, poll, _("You have already voted in this poll. Each person votes once."), 409)
+    record = selectors.voter_census_record(poll=poll, census_record_id=user.census_record_id)
+    if record is not None:
+        user.census_record = record  # the permission below reads it (and its district): no second query
+        if getattr(record, "has_voted", False):
+            return _refused(request, poll, _("You have already voted in this poll. Each person votes once."), 409)
     if reason := permissions.ballot_refusal(user, poll):
         return _refused(request, poll, reason, 403)
     return None
@@ -83,7 +93,7 @@ def _ballot_refusal(request: HttpRequest, poll: Poll) -> HttpResponse | None:
 @ratelimit(key="user_or_ip", rate="20/m", method="POST", block=True)
 def ballot(request: HttpRequest, poll_id: int) -> HttpResponse:
     """Step 1: the ballot paper. Its POST only reviews the choices; nothing is written."""
-    poll = _poll(poll_id)
+    poll = _ballot_poll(poll_id)
     if refused := _ballot_refusal(request, poll):
         return refused
     questions = selectors.poll_questions(poll)
@@ -92,7 +102,7 @@ def ballot(request: HttpRequest, poll_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.ballot_token_receipt(token=form.cleaned_data["token"], poll=poll, voter=_user(request))
-                services.ballot_choices_check(poll=poll, choices=form.chosen_options())
+                services.ballot_choices_check(poll=poll, choices=form.chosen_options(), questions=questions)
             except services.VoteError as exc:
                 return _refused(request, poll, exc.message, exc.status)
             confirm = BallotForm(request.POST, questions=questions, hidden=True)
@@ -114,17 +124,23 @@ def ballot(request: HttpRequest, poll_id: int) -> HttpResponse:
 @ratelimit(key="user_or_ip", rate="10/m", method="POST", block=True)
 def ballot_confirm(request: HttpRequest, poll_id: int) -> HttpResponse:
     """Step 2: cast. The answer is the receipt page itself, shown once (a retry shows it again)."""
-    poll = _poll(poll_id)
+    poll = _ballot_poll(poll_id)
     voter = _user(request)
-    form = BallotForm(request.POST, questions=selectors.poll_questions(poll), hidden=True)
+    questions = selectors.poll_questions(poll)
+    form = BallotForm(request.POST, questions=questions, hidden=True)
     if not form.is_valid():
         return _refused(request, poll, _("This ballot form was altered or is incomplete. Please start again."), 400)
     try:
         code = services.ballot_token_receipt(token=form.cleaned_data["token"], poll=poll, voter=voter)
-        ballot = services.ballot_cast(poll=poll, voter=voter, choices=form.chosen_options(), receipt_code=code)
+        ballot = services.ballot_cast(
+            poll=poll, voter=voter, choices=form.chosen_options(), receipt_code=code, questions=questions
+        )
     except services.VoteError as exc:
         return _refused(request, poll, exc.message, exc.status)
-    choices = [choice.option for choice in ballot.choices.select_related("option__question")]
+    # A new ballot carries what was just recorded; a replay reads its choices back.
+    choices = getattr(ballot, "cast_options", None) or [
+        choice.option for choice in ballot.choices.select_related("option__question")
+    ]
     # never_cache marks it no-store: the receipt code must not linger in any cache.
     return render(request, "votes/receipt.html", {"poll": poll, "code": code, "choices": choices})
 
