@@ -5,8 +5,11 @@ A viewer connects to `ws/proposals/<id>/`, optionally with `?last_event_id=N`
 then live events as services publish them. It never writes to the database.
 
 No gap, no duplicate: the socket joins the group *before* reading the log, so an
-event committed during the read arrives live as well; events already sent from
-the log are then dropped, by id, when they arrive live.
+event committed during the read arrives live as well; live events are held while
+the log is read, then those already sent from the log are dropped, by id.
+
+Live events reach the socket through the process hub (decide.fanout): one group
+subscription per server process, the encoded text written to each socket as is.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
+
+from decide.fanout import HubWebsocketConsumer
 
 from .debate_permissions import debate_can_view
 from .models import Proposal, ProposalEvent
@@ -87,11 +91,16 @@ def _missed_events(proposal_id: int, after: int) -> list[tuple[int, str]]:
     )
 
 
-class ProposalDebateConsumer(AsyncWebsocketConsumer):
+RESYNC = json.dumps({"id": None, "kind": "debate.resync", "data": {}})
+
+
+class ProposalDebateConsumer(HubWebsocketConsumer):
     group_name: str = ""
     proposal_id: int = 0
     # Ids read from the log that may still arrive live (sent to the group around our join).
     replayed: set[int]
+    # Live events that arrived while the socket was opening or reading the log: sent after, filtered.
+    held: list[str] | None = None
 
     async def connect(self) -> None:
         self.replayed = set()
@@ -107,22 +116,23 @@ class ProposalDebateConsumer(AsyncWebsocketConsumer):
             await self.accept()
             await self.close(code=refusal)
             return
-        # Join before accepting, so a client that sees the socket open is already in the group.
-        self.group_name = proposal.live_group
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
-        await self.accept()
-        last = self._query_last_event_id()
-        if last is not None:
-            await self.catch_up(last)
+        # Join before accepting, so a client that sees the socket open is already in the group;
+        # what arrives before the accept (and the replay) is held, never written ahead of them.
+        self.held = []
+        try:
+            self.group_name = proposal.live_group
+            await self.join(self.group_name)
+            await self.accept()
+            last = self._query_last_event_id()
+            if last is not None:
+                await self._replay(last)
+        finally:
+            self._release_held()
 
     def _query_last_event_id(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         values = query.get("last_event_id", [])
         return int(values[0]) if values and values[0].isdigit() and len(values[0]) < 19 else None
-
-    async def disconnect(self, code: int) -> None:
-        if self.group_name:
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """The only message a viewer may send: `{"last_event_id": N}`. Anything else closes the socket."""
@@ -146,26 +156,43 @@ class ProposalDebateConsumer(AsyncWebsocketConsumer):
         await self.catch_up(last)
 
     async def catch_up(self, after: int) -> None:
-        # Handlers run one at a time, so live events queued during this read wait, then are filtered.
+        self.held = []
+        try:
+            await self._replay(after)
+        finally:
+            self._release_held()
+
+    async def _replay(self, after: int) -> None:
         rows = await _missed_events(self.proposal_id, after)
         if len(rows) > CATCHUP_LIMIT:
-            await self.send(text_data=json.dumps({"id": None, "kind": "debate.resync", "data": {}}))
+            self.outlet.push(RESYNC)
             return
         # Every id read counts as delivered, the ones catchup_texts leaves out included.
         self.replayed.update(event_id for event_id, _text in rows)
         for _event_id, text in catchup_texts(rows):
-            await self.send(text_data=text)
+            self.outlet.push(text)
 
-    async def live_event(self, event: dict[str, Any]) -> None:
-        """Forward the pre-encoded event as is, unless this socket already had it from the log.
+    def _release_held(self) -> None:
+        held, self.held = self.held or [], None
+        for text in held:
+            self._forward(text)
+
+    def on_live(self, text: str) -> None:
+        """Called by the process hub with each event of the group, already encoded."""
+        if self.held is not None:
+            self.held.append(text)
+        else:
+            self._forward(text)
+
+    def _forward(self, text: str) -> None:
+        """Write the event as is, unless this socket already had it from the log.
 
         Dropping by id rather than by "id <= last sent" keeps an event whose id was taken
         before the read but whose transaction committed after it (ids are not commit order).
         """
-        text: str = event["text"]
         if self.replayed:
             event_id = event_id_of(text)
             if event_id in self.replayed:
                 self.replayed.discard(event_id)
                 return
-        await self.send(text_data=text)
+        self.outlet.push(text)
