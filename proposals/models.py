@@ -268,6 +268,10 @@ class Proposal(index.Indexed, models.Model):
         indexes = [
             models.Index(fields=["process", "status", "-published_at"], name="proposal_list_idx"),
             models.Index(fields=["process", "status", "-support_count"], name="proposal_support_idx"),
+            # The public list asks for several statuses at once, so the indexes above cannot give its
+            # order: these let a page of 20 stop after 20 index entries instead of sorting the process.
+            models.Index(fields=["process", "-published_at", "-id"], name="proposal_newest_idx"),
+            models.Index(fields=["process", "-support_count", "-published_at", "-id"], name="proposal_supported_idx"),
         ]
 
     def __str__(self) -> str:

@@ -7,10 +7,12 @@ from decimal import Decimal
 from math import ceil
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from wagtail.search.backends import get_search_backend
 
+from accounts.models import CensusImport, CensusRecord
 from accounts.selectors import eligible_census
 
 from .models import PUBLIC_STATUSES, Category, Flag, Follow, ProcessPage, Proposal, ProposalStatus, Support
@@ -24,10 +26,59 @@ def support_threshold(*, percent: Decimal, eligible: int) -> int:
     return max(1, ceil(Decimal(eligible) * percent / Decimal(100)))
 
 
+# Counting the census of a scope scans up to a million rows on every proposal page, yet the count
+# changes only when records come or go: cached with the census stamp it was read at (its newest
+# record, its newest finished import). The expiry is a backstop, not the invalidation.
+ELIGIBLE_COUNT_SECONDS = 15 * 60
+
+
+def _census_row(process: ProcessPage, *, with_count: bool) -> dict[str, Any]:
+    """The census stamp (and, on a cold cache, the scope's count) in ONE query, so pages keep a constant count."""
+    columns: dict[str, Any] = {
+        "newest_record": Subquery(CensusRecord.objects.order_by("-id").values("id")[:1]),
+        "newest_import": Subquery(
+            CensusImport.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").values("id")[:1]
+        ),
+        "newest_finish": Subquery(
+            CensusImport.objects.filter(finished_at__isnull=False)
+            .order_by("-finished_at", "-id")
+            .values("finished_at")[:1]
+        ),
+    }
+    if with_count:
+        # eligible_census's scoping by ids, so the page does not fetch the district or province rows first.
+        scope = eligible_census()
+        if process.scope_district_id is not None:
+            scope = scope.filter(district_id=process.scope_district_id)
+        elif process.scope_province_id is not None:
+            scope = scope.filter(district__province_id=process.scope_province_id)
+        count_all = Func(template="COUNT(*)", output_field=IntegerField())
+        columns["eligible"] = Subquery(scope.order_by().annotate(n=count_all).values("n")[:1])
+    row: dict[str, Any] = ProcessPage.objects.filter(pk=process.pk).values(**columns).get()
+    finish = row["newest_finish"]
+    row["stamp"] = f"{row['newest_record'] or 0}.{row['newest_import'] or 0}@{finish.timestamp() if finish else '-'}"
+    return row
+
+
+def eligible_count(process: ProcessPage) -> int:
+    """The eligible census of the scope of `process`: one small query when cached, one count when not."""
+    key = f"proposals:eligible:{process.scope_province_id or '-'}:{process.scope_district_id or '-'}"
+    cached: tuple[str, int] | None = cache.get(key)
+    if cached is None:
+        row = _census_row(process, with_count=True)
+    else:
+        row = _census_row(process, with_count=False)
+        if row["stamp"] == cached[0]:
+            return cached[1]
+        row = _census_row(process, with_count=True)  # the census changed since: count again
+    count = int(row["eligible"] or 0)
+    cache.set(key, (row["stamp"], count), ELIGIBLE_COUNT_SECONDS)
+    return count
+
+
 def process_support_threshold(process: ProcessPage) -> int:
     """The supports a proposal of `process` needs, from the eligible census of the process scope."""
-    eligible = eligible_census(scope_province=process.scope_province, scope_district=process.scope_district).count()
-    return support_threshold(percent=process.support_threshold_percent, eligible=eligible)
+    return support_threshold(percent=process.support_threshold_percent, eligible=eligible_count(process))
 
 
 def public_proposals() -> QuerySet[Proposal]:
