@@ -13,6 +13,8 @@ from tests.e2e.helpers import check_page, shown
 from tests.e2e.journey import PASSWORD, button, label, new_email, sign_in, sign_out
 from tests.e2e.server import LiveServer
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_citizen_signs_up_confirms_email_and_signs_in(

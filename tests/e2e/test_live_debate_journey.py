@@ -7,11 +7,14 @@ import re
 import secrets
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import Window
 from tests.e2e.helpers import check_page, shown
 from tests.e2e.journey import button, label, sign_in
+
+pytestmark = pytest.mark.e2e
 
 DEBATE_PROCESS = "Salud materna e infantil en la sierra"
 LIVE_WAIT_MS = 15_000

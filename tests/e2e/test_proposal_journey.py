@@ -11,18 +11,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import Window
 from tests.e2e.helpers import PageLog, check_page, screenshot, shown
 from tests.e2e.journey import button, label, new_email, sign_in, sign_up
 from tests.e2e.server import E2E_CENSUS, LiveServer
 
+pytestmark = pytest.mark.e2e
+
 PROPOSING_PROCESS = "Ley regional de agua y riego 2027"
 SUPPORTERS = ("rosa@demo.decide", "juan@demo.decide", "lucia@demo.decide", "carlos@demo.decide")
 DEMO_PASSWORD = "demo-citizen-pass"
+LIMA = ZoneInfo("America/Lima")  # the server's TIME_ZONE: what the admin's date fields mean
 MODES = pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 _supports_opened: set[str] = set()
 
@@ -42,30 +46,47 @@ def test_visitor_browses_processes_proposals_and_reads_a_debate(
     tag = "js" if javascript else "nojs"
     page.goto("/")
     check_page(page, log, f"1 home {tag}")
+    processes = page.get_by_role("main").get_by_role("heading", level=3).get_by_role("link").all_inner_texts()
     open_process(page, PROPOSING_PROCESS)
     expect(page.get_by_role("table"), shown(page)).to_contain_text(re.compile("proposals", re.I))
     check_page(page, log, f"1 process {tag}")
-
-    # The demo seeds debates on the oldest proposals: page through to the end of the list (newest first).
-    while page.get_by_role("link", name=re.compile("^next$", re.I)).count():
-        page.get_by_role("link", name=re.compile("^next$", re.I)).click()
-    links = page.get_by_role("region", name="Proposals").get_by_role("heading", level=3).get_by_role("link")
-    expect(links.first, shown(page)).to_be_visible()
-    titles = list(reversed(links.all_inner_texts()))
-    for title in titles[:8]:
-        page.get_by_role("region", name="Proposals").get_by_role("link", name=title, exact=True).click()
-        expect(page.get_by_role("heading", level=1), shown(page)).to_have_text(title)
-        debate = page.get_by_role("region", name=re.compile("^debate", re.I))
-        expect(debate, shown(page)).to_be_visible()
-        if debate.get_by_role("listitem").count():
-            break
-        page.go_back()
-    else:
-        raise AssertionError(f"no debate with comments among {titles[:8]}" + shown(page))
+    debate = _find_debate_with_comments(page, processes)
     expect(debate.get_by_role("article").first).to_be_visible()
     check_page(page, log, f"1 proposal with debate {tag}")
     # A visitor is invited to sign in, not shown a comment form.
     expect(debate.get_by_role("button", name=re.compile("publish comment", re.I))).to_have_count(0)
+
+
+def _find_debate_with_comments(page: Page, processes: list[str]) -> Locator:
+    """Browse processes and their proposals (oldest first: the demo seeds its debates there)."""
+    tried: list[str] = []
+    for process in processes:
+        open_process(page, process)
+        while page.get_by_role("link", name=re.compile("^next$", re.I)).count():
+            page.get_by_role("link", name=re.compile("^next$", re.I)).click()
+        region = page.get_by_role("region", name="Proposals")
+        titles = list(reversed(region.get_by_role("heading", level=3).get_by_role("link").all_inner_texts()))
+        for title in titles[:5]:
+            tried.append(title)
+            page.get_by_role("region", name="Proposals").get_by_role("link", name=title, exact=True).click()
+            expect(page.get_by_role("heading", level=1), shown(page)).to_have_text(title)
+            debate = page.get_by_role("region", name=re.compile("^debate", re.I))
+            expect(debate, shown(page)).to_be_visible()
+            if debate.get_by_role("article").count():
+                return debate
+            page.go_back()
+    raise AssertionError(f"no debate with comments among {tried}" + shown(page))
+
+
+def _fill_admin_date(page: Page, field: str, value: str) -> None:
+    """Wagtail's date picker opens on focus and covers the footer buttons: type, Enter, and make sure it closed."""
+    page.get_by_label(label(field)).fill(value)
+    page.keyboard.press("Enter")
+    # Admin glue, not a user-facing selector: the third-party picker has no role to find it by.
+    pickers = page.locator(".xdsoft_datetimepicker:visible")
+    if pickers.count():
+        page.evaluate("() => document.querySelectorAll('.xdsoft_datetimepicker').forEach(p => p.remove())")
+    expect(page.get_by_label(label(field))).to_have_value(value)
 
 
 def open_supports_phase(open_window: Callable[..., Window], server: LiveServer) -> None:
@@ -77,9 +98,8 @@ def open_supports_phase(open_window: Callable[..., Window], server: LiveServer) 
     page.goto("/admin/pages/search/?q=" + PROPOSING_PROCESS.replace(" ", "+"))
     page.get_by_role("link", name=PROPOSING_PROCESS).first.click()
     expect(page.get_by_label(label("supports open")), shown(page)).to_be_visible()
-    opened = (datetime.now() - timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
-    page.get_by_label(label("supports open")).fill(opened)
-    page.keyboard.press("Escape")
+    opened = (datetime.now(LIMA) - timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    _fill_admin_date(page, "supports open", opened)
     page.get_by_label(label("support threshold")).fill("0.05")
     page.get_by_role("button", name=re.compile("more actions", re.I)).click()
     page.get_by_role("button", name=re.compile("^publish", re.I)).click()
@@ -153,3 +173,34 @@ def test_citizen_proposes_moderator_approves_neighbours_support_until_qualified(
     assert re.search("qualified", status, re.I), f"still {status!r} after {len(SUPPORTERS)} supports" + shown(
         supporter.page
     )
+    if not javascript:
+        return  # the Wagtail admin needs JavaScript; the no-JS votes are in test_vote_journey
+
+    # 5. The administrator opens a poll on it; the proposer, a verified citizen, votes and gets a receipt.
+    poll_title = administrator_opens_poll(open_window, title)
+    page.goto("/polls/")
+    page.get_by_role("main").get_by_role("link", name=poll_title).click()
+    page.get_by_role("main").get_by_role("link", name=re.compile("^vote$", re.I)).click()
+    page.get_by_role("main").get_by_role("radio").first.check()
+    button(page, "review my choices")
+    button(page, "confirm my vote")
+    expect(page.get_by_role("heading", level=1), shown(page)).to_contain_text(re.compile("vote was recorded", re.I))
+    check_page(page, log, "5 proposer voted on the new poll")
+
+
+def administrator_opens_poll(open_window: Callable[..., Window], proposal_title: str) -> str:
+    """Step 5's first half: the administrator puts the qualified proposal to a vote in the Wagtail admin."""
+    page = open_window(viewport={"width": 1280, "height": 900}).page
+    sign_in(page, "admin@demo.decide", "demo-admin-pass")
+    page.goto("/admin/polls/new/")
+    page.get_by_label(label("process")).select_option(label=PROPOSING_PROCESS)
+    page.get_by_label(label("proposals put to the vote")).select_option(label=proposal_title)
+    poll_title = f"Votación: {proposal_title}"
+    page.get_by_label(label("title")).fill(poll_title)
+    now = datetime.now(LIMA)
+    _fill_admin_date(page, "opens at", (now - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M"))
+    _fill_admin_date(page, "closes at", (now + timedelta(days=7)).strftime("%Y-%m-%d %H:%M"))
+    page.get_by_role("button", name=re.compile("^create", re.I)).click()
+    expect(page.get_by_text(re.compile("created", re.I)).first, shown(page)).to_be_visible()
+    screenshot(page, "5 admin opened a poll")
+    return poll_title

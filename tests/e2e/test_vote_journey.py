@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Window
 from tests.e2e.helpers import check_page, shown
 from tests.e2e.journey import button, label, sign_in, tab_to
 from tests.e2e.server import E2E_CENSUS, LiveServer
+
+pytestmark = pytest.mark.e2e
 
 POLL_TITLE = "Votación: prioridades del presupuesto participativo 2027"
 DEMO_PASSWORD = "demo-citizen-pass"
