@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts import census_import
@@ -205,41 +205,59 @@ def test_broken_quotes_and_extra_fields_are_line_problems(tmp_path: Path) -> Non
 
 
 def test_a_failure_while_writing_leaves_the_census_untouched(
-    census_file: CensusFile, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    census_file: CensusFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.CENSUS_IMPORT_BATCH_SIZE = 2  # type: ignore[attr-defined]
-    calls = {"n": 0}
-    real_call = census_import._RecordInsert.__call__
+    run_import(census_file(GOOD_ROWS))
+    before = list(CensusRecord.objects.order_by("pk").values_list())
+    real_insert = census_import._Staging.insert_new
 
-    def fail_on_second_batch(self: census_import._RecordInsert, rows: list[tuple[str, date, int, str, str]]) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise DatabaseError("disk full")
-        real_call(self, rows)
+    def insert_then_fail(self: census_import._Staging) -> int:
+        # The update and the inserts have run when the database gives up: both must be undone.
+        assert real_insert(self) == 1
+        raise DatabaseError("disk full")
 
-    monkeypatch.setattr(census_import._RecordInsert, "__call__", fail_on_second_batch)
-    result = census_import_file(path=census_file(GOOD_ROWS))
+    monkeypatch.setattr(census_import._Staging, "insert_new", insert_then_fail)
+    moved = [("40000001", "1980-02-29", "130302", "female"), *GOOD_ROWS[1:], ("40000009", "1990-01-01", "130101", "F")]
+    result = census_import_file(path=census_file(moved))
     assert result.status == "rejected"
     assert "nothing was imported" in result.problems[0]["reason"]
-    assert CensusRecord.objects.count() == 0
+    assert list(CensusRecord.objects.order_by("pk").values_list()) == before
 
 
-def test_rows_are_written_in_batches(
+def test_rows_are_staged_in_batches_and_duplicates_are_found_across_them(
     census_file: CensusFile, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.CENSUS_IMPORT_BATCH_SIZE = 500  # type: ignore[attr-defined]
     sizes: list[int] = []
-    real_call = census_import._RecordInsert.__call__
+    real_add = census_import._Staging.add
 
-    def spy(self: census_import._RecordInsert, rows: list[tuple[str, date, int, str, str]]) -> None:
+    def spy(self: census_import._Staging, rows: list[tuple[int, str, str, int, str, str]]) -> None:
         sizes.append(len(rows))
-        real_call(self, rows)
+        real_add(self, rows)
 
-    monkeypatch.setattr(census_import._RecordInsert, "__call__", spy)
+    monkeypatch.setattr(census_import._Staging, "add", spy)
     rows = [(f"{68000000 + n}", "1980-01-01", "130101", "F") for n in range(2000)]
     result = census_import_file(path=census_file(rows))
     assert result.rows_created == 2000 == CensusRecord.objects.count()
-    assert sizes == [500, 500, 500, 500]
+    assert sizes == [500, 500, 500, 500, 0]
+
+    sizes.clear()
+    again = [*rows[:1500], ("68-000-001", "1970-01-01", "130102", "M"), *rows[1500:], rows[2]]
+    err = failing_import(census_file(again))
+    assert sizes == [500, 500, 500, 500, 2]
+    assert "line 1502: the same document as line 3" in err
+    assert "line 2003: the same document as line 4" in err
+    rejected = CensusImport.objects.order_by("-pk").first()
+    assert rejected is not None
+    assert (rejected.problems_total, [problem["line"] for problem in rejected.problems]) == (2, [1502, 2003])
+
+
+def test_the_staging_table_is_gone_after_an_import(census_file: CensusFile) -> None:
+    """Hashes staged for an import do not outlive it, whether the file was accepted or refused."""
+    run_import(census_file(GOOD_ROWS))
+    failing_import(census_file([*GOOD_ROWS, GOOD_ROWS[0]]))
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM census_import_staging")
 
 
 def test_a_large_file_imports_in_bounded_memory(census_file: CensusFile, settings: pytest.FixtureRequest) -> None:
