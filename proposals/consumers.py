@@ -99,8 +99,6 @@ class ProposalDebateConsumer(HubWebsocketConsumer):
     proposal_id: int = 0
     # Ids read from the log that may still arrive live (sent to the group around our join).
     replayed: set[int]
-    # Live events that arrived while the socket was opening or reading the log: sent after, filtered.
-    held: list[str] | None = None
 
     async def connect(self) -> None:
         self.replayed = set()
@@ -117,17 +115,13 @@ class ProposalDebateConsumer(HubWebsocketConsumer):
             await self.close(code=refusal)
             return
         # Join before accepting, so a client that sees the socket open is already in the group;
-        # what arrives before the accept (and the replay) is held, never written ahead of them.
-        self.held = []
-        try:
-            self.group_name = proposal.live_group
-            await self.join(self.group_name)
-            await self.accept()
-            last = self._query_last_event_id()
-            if last is not None:
-                await self._replay(last)
-        finally:
-            self._release_held()
+        # live events are held until connect() ends, never written ahead of the accept or the replay.
+        self.group_name = proposal.live_group
+        await self.join(self.group_name)
+        await self.accept()
+        last = self._query_last_event_id()
+        if last is not None:
+            await self._replay(last)
 
     def _query_last_event_id(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -156,11 +150,7 @@ class ProposalDebateConsumer(HubWebsocketConsumer):
         await self.catch_up(last)
 
     async def catch_up(self, after: int) -> None:
-        self.held = []
-        try:
-            await self._replay(after)
-        finally:
-            self._release_held()
+        await self.hold_live(self._replay(after))
 
     async def _replay(self, after: int) -> None:
         rows = await _missed_events(self.proposal_id, after)
@@ -172,19 +162,7 @@ class ProposalDebateConsumer(HubWebsocketConsumer):
         for _event_id, text in catchup_texts(rows):
             self.outlet.push(text)
 
-    def _release_held(self) -> None:
-        held, self.held = self.held or [], None
-        for text in held:
-            self._forward(text)
-
-    def on_live(self, text: str) -> None:
-        """Called by the process hub with each event of the group, already encoded."""
-        if self.held is not None:
-            self.held.append(text)
-        else:
-            self._forward(text)
-
-    def _forward(self, text: str) -> None:
+    def deliver(self, text: str) -> None:
         """Write the event as is, unless this socket already had it from the log.
 
         Dropping by id rather than by "id <= last sent" keeps an event whose id was taken

@@ -16,8 +16,8 @@ import json
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 
+from decide.fanout import HubWebsocketConsumer
 from decide.live import encode_event, send_to_group_now
 
 from .models import Poll
@@ -57,7 +57,9 @@ def _snapshot(poll: Poll) -> str:
     return turnout_text(poll)
 
 
-class TurnoutConsumer(AsyncWebsocketConsumer):
+class TurnoutConsumer(HubWebsocketConsumer):
+    """Hears its group through the process hub (decide.fanout); live figures wait until the snapshot is out."""
+
     group: str | None = None
 
     async def connect(self) -> None:
@@ -70,20 +72,13 @@ class TurnoutConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.group = turnout_group(poll_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.join(self.group)
         await self.accept()
         await self.send(text_data=await _snapshot(poll))
-
-    async def disconnect(self, code: int) -> None:
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Read-only: anything a client sends is ignored (answered with a short note)."""
         await self.send(text_data=json.dumps({"kind": "error", "data": {"message": "read-only"}}))
-
-    async def live_event(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["text"])
 
 
 @database_sync_to_async
@@ -91,7 +86,7 @@ def _poll_exists(poll_id: int) -> bool:
     return Poll.objects.filter(pk=poll_id).exists()
 
 
-class PollViewerConsumer(AsyncWebsocketConsumer):
+class PollViewerConsumer(HubWebsocketConsumer):
     """Public and read-only: forwards the poll's public events (results published) to its page's viewers."""
 
     group: str | None = None
@@ -102,15 +97,8 @@ class PollViewerConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.group = f"poll.{poll_id}"  # Poll.live_group
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.join(self.group)
         await self.accept()
-
-    async def disconnect(self, code: int) -> None:
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.send(text_data=json.dumps({"kind": "error", "data": {"message": "read-only"}}))
-
-    async def live_event(self, event: dict[str, Any]) -> None:
-        await self.send(text_data=event["text"])
