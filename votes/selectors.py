@@ -68,6 +68,31 @@ def poll_questions(poll: Poll) -> list[Question]:
     )
 
 
+# Ballot papers of opened polls, per process: (poll id, opening, closing) -> questions with options.
+_PAPERS: dict[tuple[int, float, float], list[Question]] = {}
+_PAPERS_KEPT = 64
+
+
+def ballot_paper(poll: Poll) -> list[Question]:
+    """`poll_questions`, kept in memory once the poll has opened.
+
+    From the opening on, the services refuse any change to questions and options
+    (`question_save`, `poll_update`: PollLocked), so every voter of a crowd reads the
+    same paper: two queries saved on each ballot step. The dates are part of the key,
+    so a poll that is not the one cached (or was moved back before opening) reads afresh.
+    """
+    if not poll.has_opened():
+        return poll_questions(poll)
+    key = (poll.pk, poll.opens_at.timestamp(), poll.closes_at.timestamp())
+    paper = _PAPERS.get(key)
+    if paper is None:
+        paper = poll_questions(poll)
+        if len(_PAPERS) >= _PAPERS_KEPT:
+            _PAPERS.clear()  # a handful of polls are open at once; forgetting them all is cheap
+        _PAPERS[key] = paper
+    return paper
+
+
 def poll_options(poll: Poll) -> QuerySet[Option]:
     return (
         Option.objects.filter(question__poll=poll)

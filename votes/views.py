@@ -96,7 +96,7 @@ def ballot(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = _ballot_poll(poll_id)
     if refused := _ballot_refusal(request, poll):
         return refused
-    questions = selectors.poll_questions(poll)
+    questions = selectors.ballot_paper(poll)
     if request.method == "POST":
         form = BallotForm(request.POST, questions=questions)
         if form.is_valid():
@@ -126,7 +126,7 @@ def ballot_confirm(request: HttpRequest, poll_id: int) -> HttpResponse:
     """Step 2: cast. The answer is the receipt page itself, shown once (a retry shows it again)."""
     poll = _ballot_poll(poll_id)
     voter = _user(request)
-    questions = selectors.poll_questions(poll)
+    questions = selectors.ballot_paper(poll)
     form = BallotForm(request.POST, questions=questions, hidden=True)
     if not form.is_valid():
         return _refused(request, poll, _("This ballot form was altered or is incomplete. Please start again."), 400)
