@@ -78,14 +78,16 @@ def _find_debate_with_comments(page: Page, processes: list[str]) -> Locator:
     raise AssertionError(f"no debate with comments among {tried}" + shown(page))
 
 
+def _close_date_pickers(page: Page) -> None:
+    """Wagtail's third-party date picker opens on focus and may cover the footer buttons; it has no role
+    to find it by, so this admin glue removes its popups (rebuilt on the next focus) before a click."""
+    page.evaluate("() => document.querySelectorAll('.xdsoft_datetimepicker').forEach(p => p.remove())")
+
+
 def _fill_admin_date(page: Page, field: str, value: str) -> None:
-    """Wagtail's date picker opens on focus and covers the footer buttons: type, Enter, and make sure it closed."""
     page.get_by_label(label(field)).fill(value)
     page.keyboard.press("Enter")
-    # Admin glue, not a user-facing selector: the third-party picker has no role to find it by.
-    pickers = page.locator(".xdsoft_datetimepicker:visible")
-    if pickers.count():
-        page.evaluate("() => document.querySelectorAll('.xdsoft_datetimepicker').forEach(p => p.remove())")
+    _close_date_pickers(page)
     expect(page.get_by_label(label(field))).to_have_value(value)
 
 
@@ -101,6 +103,7 @@ def open_supports_phase(open_window: Callable[..., Window], server: LiveServer) 
     opened = (datetime.now(LIMA) - timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
     _fill_admin_date(page, "supports open", opened)
     page.get_by_label(label("support threshold")).fill("0.05")
+    _close_date_pickers(page)
     page.get_by_role("button", name=re.compile("more actions", re.I)).click()
     page.get_by_role("button", name=re.compile("^publish", re.I)).click()
     expect(page.get_by_text(re.compile("has been published", re.I)).first, shown(page)).to_be_visible()
@@ -200,6 +203,7 @@ def administrator_opens_poll(open_window: Callable[..., Window], proposal_title:
     now = datetime.now(LIMA)
     _fill_admin_date(page, "opens at", (now - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M"))
     _fill_admin_date(page, "closes at", (now + timedelta(days=7)).strftime("%Y-%m-%d %H:%M"))
+    _close_date_pickers(page)
     page.get_by_role("button", name=re.compile("^create", re.I)).click()
     expect(page.get_by_text(re.compile("created", re.I)).first, shown(page)).to_be_visible()
     screenshot(page, "5 admin opened a poll")
