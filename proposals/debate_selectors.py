@@ -11,8 +11,9 @@ from django.urls import NoReverseMatch
 
 from .models import Comment, CommentReaction, Flag, Proposal
 
-# Top-level comments per page of the debate (with all their replies): a long debate stays a light page.
-COMMENTS_PER_PAGE = 50
+# Top-level comments per page of the debate (with all their replies), as many as proposals per list
+# page: rendering is most of a proposal page's cost, so a long debate stays a light page for a cheap phone.
+COMMENTS_PER_PAGE = 20
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,8 @@ def _link(html: str, text: str) -> str:
 
 def test_a_reader_goes_back_to_older_comments_page_by_page() -> None:
     proposal = ProposalFactory()
-    comments = _debate(proposal, COMMENTS_PER_PAGE * 2 + 20)
+    per_page = COMMENTS_PER_PAGE
+    comments = _debate(proposal, per_page * 2 + 20)
     Comment.objects.filter(pk=comments[3].pk).update(is_pinned=True)
     reply = Comment.objects.create(
         proposal=proposal, author=UserFactory(), parent=comments[10], body="<p>An answer to ten</p>"
@@ -56,15 +57,15 @@ def test_a_reader_goes_back_to_older_comments_page_by_page() -> None:
     client = english()
 
     newest = client.get(url).content.decode()
-    # The newest fifty, oldest first so the conversation reads down; the pinned one on top.
-    assert _shown(newest) == [3, *range(70, 120)]
+    # The newest page, oldest first so the conversation reads down; the pinned one on top.
+    assert _shown(newest) == [3, *range(per_page + 20, 2 * per_page + 20)]
     assert "Page 1 of 3" in newest and "Newer comments" not in newest
     assert 'data-role="thread"' in newest and 'data-role="comment-count"' in newest
 
     older_url = _link(newest, "Older comments")
     assert older_url == "?comments_page=2#debate"
     second = client.get(url + older_url.split("#")[0]).content.decode()
-    assert _shown(second) == list(range(20, 70))
+    assert _shown(second) == list(range(20, per_page + 20))
     assert "Page 2 of 3" in second
 
     third = client.get(url + _link(second, "Older comments").split("#")[0]).content.decode()
