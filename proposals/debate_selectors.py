@@ -24,6 +24,7 @@ class _Outline:
     others: list[int]  # the other top-level comments that stay, oldest first
     children: dict[int, list[int]]  # comment id -> ids of its replies that stay, oldest first
     parents: dict[int, int | None]  # every comment id -> its parent id
+    shown: int  # comments whose words are shown (what the debate's count says)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ThreadPage:
     comments: list[Comment]
     number: int
     num_pages: int
+    shown_count: int = 0  # the whole debate's shown comments, as `debate_comment_count` counts them
 
     @property
     def has_older(self) -> bool:
@@ -69,7 +71,9 @@ def _outline(proposal: Proposal) -> _Outline:
     )
     parents: dict[int, int | None] = {row[0]: row[1] for row in rows}
     kept: set[int] = set()
+    shown = 0
     for pk, _parent_id, _pinned, deleted_at, hidden_at, blocked_at in rows:
+        shown += deleted_at is None and hidden_at is None and blocked_at is None
         if deleted_at is None and (hidden_at is not None or blocked_at is not None):
             continue  # stays only as the placeholder of kept replies (marked from below)
         # A kept comment keeps the chain it answers; stop where an ancestor is already kept.
@@ -89,7 +93,7 @@ def _outline(proposal: Proposal) -> _Outline:
             pinned.append(pk)
         else:
             others.append(pk)
-    return _Outline(pinned=pinned, others=others, children=children, parents=parents)
+    return _Outline(pinned=pinned, others=others, children=children, parents=parents, shown=shown)
 
 
 def _num_pages(outline: _Outline) -> int:
@@ -115,7 +119,12 @@ def debate_thread_page(proposal: Proposal, number: int = 1) -> ThreadPage:
     for comment in by_id.values():
         comment.proposal = proposal  # the predicates read it: no query per comment
         comment.thread_replies = [by_id[r] for r in outline.children.get(comment.pk, ()) if r in by_id]  # type: ignore[attr-defined]
-    return ThreadPage(comments=[by_id[pk] for pk in top_ids if pk in by_id], number=number, num_pages=num_pages)
+    return ThreadPage(
+        comments=[by_id[pk] for pk in top_ids if pk in by_id],
+        number=number,
+        num_pages=num_pages,
+        shown_count=outline.shown,
+    )
 
 
 def debate_thread(proposal: Proposal) -> list[Comment]:

@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from proposals import debate_permissions as perms
 from proposals.debate_forms import CommentForm, LockForm
-from proposals.debate_selectors import debate_comment_count, debate_thread_page, viewer_reactions
+from proposals.debate_selectors import debate_thread_page, viewer_reactions
 from proposals.models import Comment, Proposal, ProposalEvent
 
 register = template.Library()
@@ -46,7 +46,7 @@ def debate_section(context: template.Context) -> dict[str, Any]:
         "user": viewer,
         "thread": thread_page.comments,
         "thread_page": thread_page,
-        "comment_count": debate_comment_count(proposal),
+        "comment_count": thread_page.shown_count,  # read with the thread: no second pass over the debate
         "reactions": viewer_reactions(viewer, proposal),
         "can_post": post_refusal is None,
         "post_refusal": post_refusal,

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals.debate_selectors import COMMENTS_PER_PAGE, proposal_page_url
+from proposals.debate_selectors import COMMENTS_PER_PAGE, debate_comment_count, proposal_page_url
 from proposals.models import Comment, Proposal
 from tests.factories import ProposalFactory, UserFactory
 
@@ -131,3 +131,18 @@ def test_queries_of_the_proposal_page_do_not_grow_with_the_debate(signed_in: boo
         client.force_login(UserFactory())
     _detail_queries(client, small)  # warm caches (site, locale) out of the count
     assert _detail_queries(client, large) == _detail_queries(client, small)
+
+
+def test_the_count_says_how_many_comments_are_shown_whatever_the_page() -> None:
+    proposal = ProposalFactory()
+    comments = _debate(proposal, COMMENTS_PER_PAGE + 6)
+    now = timezone.now()
+    Comment.objects.filter(pk=comments[0].pk).update(hidden_at=now)
+    Comment.objects.filter(pk=comments[1].pk).update(deleted_at=now)
+    blocked = UserFactory(blocked_at=now)
+    Comment.objects.create(proposal=proposal, author=blocked, body="<p>Spam</p>")
+    expected = COMMENTS_PER_PAGE + 4
+    assert debate_comment_count(proposal) == expected
+    for number in ("1", "2"):
+        html = english().get(proposal_page_url(proposal), {"comments_page": number}).content.decode()
+        assert f'<span data-role="comment-count">{expected}</span>' in html
