@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection, reset_queries, transaction
+from django.db import DatabaseError, IntegrityError, connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,10 +130,20 @@ class _Staging:
             self._open = stack
         return self._copy_stream
 
-    def prepare(self) -> None:
-        """Statistics for the planner: it must see a million rows, not an empty temporary table."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {_STAGING}")
+    def prepare(self) -> bool:
+        """Index the staged hashes; False when the file gives a document twice.
+
+        A unique index is the cheapest way to learn that a million hashes are distinct
+        (one sort, half the time of a GROUP BY), and the merge's joins can use it.
+        Building it also tells the planner how many rows the temporary table holds.
+        """
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                _roomy(cursor)
+                cursor.execute(f"CREATE UNIQUE INDEX {_STAGING}_hash ON {_STAGING} (hash)")
+        except IntegrityError:
+            return False
+        return True
 
     def duplicates(self, *, page: int = 10_000) -> Iterator[tuple[int, int]]:
         """(line, first line with the same document) for every repeated document, by line."""
@@ -333,10 +343,9 @@ def _check(
     staging.add(chunk)
     staging.flush()
     del chunk
-    staging.prepare()
     # Duplicates are found among the rows that passed every other check, as one more problem each.
     duplicates: list[Problem] = []
-    for line, first_line in staging.duplicates():
+    for line, first_line in () if staging.prepare() else staging.duplicates():
         found = Problem(line, _("the same document as line %(line)d") % {"line": first_line})
         problems_total += 1
         if len(duplicates) < keep:
@@ -389,6 +398,8 @@ def _roomy(cursor: Any) -> None:
     """PostgreSQL sorts and hashes a million staged rows in memory, not in files: for this transaction only."""
     if connection.vendor == "postgresql":
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # the staging index's sort
+        cursor.execute("SET LOCAL jit = off")  # compiling plain scans and joins costs more than it saves
 
 
 def _drop(staging: _Staging) -> None:
