@@ -200,6 +200,9 @@ def administrator_opens_poll(open_window: Callable[..., Window], proposal_title:
     page.get_by_label(label("proposals put to the vote")).select_option(label=proposal_title)
     poll_title = f"Votación: {proposal_title}"
     page.get_by_label(label("title")).fill(poll_title)
+    # Content in the region's language (the defaults come in the administrator's interface language).
+    page.get_by_label(label("first question")).fill(f"¿Aprueba «{proposal_title}»?")
+    page.get_by_label(label("options")).fill("Sí\nNo\nAbstención")
     now = datetime.now(LIMA)
     _fill_admin_date(page, "opens at", (now - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M"))
     _fill_admin_date(page, "closes at", (now + timedelta(days=7)).strftime("%Y-%m-%d %H:%M"))
