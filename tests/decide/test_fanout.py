@@ -116,3 +116,43 @@ def test_a_socket_too_far_behind_is_closed_to_reconnect_with_catch_up(monkeypatc
         assert got == [{"type": "websocket.send", "text": "a"}, {"type": "websocket.close", "code": 1013}]
 
     run(scenario)
+
+
+def test_live_events_arriving_while_the_log_is_read_come_after_the_replay_without_duplicate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from proposals import consumers, events
+
+    proposal: Any = ProposalFactory()
+    monkeypatch.setattr("decide.live.send_to_group_now", lambda group, text: None)
+    logged = [events.publish(proposal, "proposal.supports", {"proposal": proposal.pk, "count": n}) for n in range(2)]
+    late = encode_event(event_id=logged[-1].pk + 100, kind="proposal.supports", data={"count": 9})
+    read_log = consumers._missed_events
+
+    async def read_while_events_arrive(proposal_id: int, after: int) -> list[tuple[int, str]]:
+        hub = fanout.hub()
+        assert hub is not None
+        # During the read, the hub hands the socket one event it is about to replay and one it is not.
+        for sink in tuple(hub.groups[proposal.live_group].sinks):
+            sink(logged[-1].text)
+            sink(late)
+        rows: list[tuple[int, str]] = await read_log(proposal_id, after)
+        return rows
+
+    monkeypatch.setattr(consumers, "_missed_events", read_while_events_arrive)
+
+    async def scenario() -> None:
+        ws = WebsocketCommunicator(
+            application,
+            f"/ws/proposals/{proposal.pk}/?last_event_id=0",
+            headers=[(b"origin", b"http://testserver"), (b"host", b"testserver")],
+        )
+        assert (await ws.connect())[0]
+        try:
+            ids = [json.loads(await ws.receive_from(timeout=3))["id"] for _ in range(3)]
+            assert ids == [logged[0].pk, logged[1].pk, logged[-1].pk + 100]
+            assert await ws.receive_nothing(timeout=0.2)
+        finally:
+            await ws.disconnect()
+
+    run(scenario)
