@@ -6,11 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import User
 from decide.live import encode_event, send_after_commit
 from proposals import events as proposal_events
+from proposals.models import ProposalStatus
+from proposals.services import proposal_transition
 
 from .models import Poll
 from .results_permissions import results_publish_refusal
@@ -32,6 +35,25 @@ def poll_results_publish(*, poll: Poll, actor: User) -> Poll:
     url = reverse("votes:results", args=[poll.pk])
     data = {"poll": poll.pk, "title": poll.title, "url": url}
     send_after_commit(poll.live_group, encode_event(event_id=None, kind="poll.results", data=data))
+    outcome = poll_outcome(poll, totals={int(k): v for k, v in totals.items()})
     for proposal in poll.proposals.all():
+        if outcome is not None and proposal.status == ProposalStatus.IN_VOTE:
+            proposal_transition(proposal=proposal, to_status=outcome, actor=actor, reason=_("Result of the vote."))
         proposal_events.publish(proposal, "poll.results", data)
     return poll
+
+
+def poll_outcome(poll: Poll, *, totals: dict[int, int]) -> str | None:
+    """Accepted when the first option of the first question (Yes, by the admin's default) beats the second.
+
+    A tie rejects, as in a council vote. A poll whose first question has fewer than two
+    options decides nothing: its proposals stay in vote for the administrators to settle.
+    """
+    question = poll.questions.order_by("position", "id").first()
+    if question is None:
+        return None
+    options = list(question.options.order_by("position", "id").values_list("id", flat=True)[:2])
+    if len(options) < 2:
+        return None
+    yes, no = (totals.get(option_id, 0) for option_id in options)
+    return ProposalStatus.ACCEPTED if yes > no else ProposalStatus.REJECTED

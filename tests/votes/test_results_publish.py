@@ -169,3 +169,25 @@ def test_poll_page_viewers_hear_live_that_results_are_out() -> None:
         await unknown.disconnect()
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("extra_no_on_paper", "outcome"), [(0, "accepted"), (100, "rejected")])
+def test_publishing_settles_the_proposals_in_vote(admin: Any, extra_no_on_paper: int, outcome: str) -> None:
+    from votes.models import BoothTally, Option
+
+    poll = closed_poll()
+    proposal = poll.proposals.get()
+    proposal.status = "in_vote"
+    proposal.save(update_fields=["status"])
+    if extra_no_on_paper:
+        booth = poll.booths.get()
+        no = Option.objects.filter(question__poll=poll).order_by("position")[1]
+        # A correction adds a row; the newest tally for the option counts.
+        BoothTally.objects.create(booth=booth, option=no, count=extra_no_on_paper, entered_by=admin)
+
+    response = _client(admin).post(reverse("votes:results_publish", args=[poll.pk]))
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == outcome
+    assert AuditEntry.objects.filter(action__startswith="proposal.", target_id=str(proposal.pk)).exists()
