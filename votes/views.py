@@ -22,7 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts.models import User
 from accounts.selectors import census_record_lookup
 
-from . import permissions, selectors, services
+from . import permissions, results_permissions, selectors, services
 from .forms import BallotForm, BoothConfirmForm, BoothLookupForm, BoothOpenForm, BoothTallyForm, ReceiptCheckForm
 from .models import Booth, Poll
 
@@ -64,6 +64,8 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
         "has_voted": selectors.has_participated(poll=poll, census_record_id=census_id),
         "can_operate_booths": permissions.can_operate_booths(user, poll),
         "results_visible": permissions.results_visible(poll),
+        "can_review_results": results_permissions.can_review_results(user, poll),
+        "can_view_turnout": results_permissions.can_view_turnout(user, poll),
     }
     return render(request, "votes/poll_detail.html", context)
 

@@ -141,7 +141,19 @@
       var form = section.querySelector("[data-role=comment-form]");
       if (form) form.hidden = !!d.locked;
     },
-    "debate.resync": function () { window.location.reload(); }
+    "debate.resync": function () { window.location.reload(); },
+    /* Results of a poll on this proposal were published: say so quietly, with the link. */
+    "poll.results": function (d) {
+      if (typeof d.url !== "string" || d.url.charAt(0) !== "/") return;  // only links within the site
+      var holder = document.querySelector("[data-role=results-notice]");
+      if (!holder) return;
+      holder.textContent = (holder.getAttribute("data-notice") || "") + " ";
+      var link = document.createElement("a");
+      link.href = d.url;
+      link.textContent = holder.getAttribute("data-link-label") || d.title || d.url;
+      holder.appendChild(link);
+      holder.hidden = false;
+    }
   };
 
   function onMessage(message) {
