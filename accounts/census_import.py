@@ -81,7 +81,7 @@ class _Staging:
             cursor.execute(f"DROP TABLE IF EXISTS {_STAGING}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {_STAGING} (hash varchar(64) NOT NULL, birth_date date NOT NULL,"
-                " district_id integer NOT NULL, gender varchar(7) NOT NULL, area varchar(5) NOT NULL,"
+                " district_id bigint NOT NULL, gender varchar(7) NOT NULL, area varchar(5) NOT NULL,"
                 " line integer NOT NULL)"
             )
 
@@ -131,16 +131,19 @@ class _Staging:
         return self._copy_stream
 
     def prepare(self) -> bool:
-        """Index the staged hashes; False when the file gives a document twice.
+        """Check the staged hashes are distinct; False when the file gives a document twice.
 
         A unique index is the cheapest way to learn that a million hashes are distinct
-        (one sort, half the time of a GROUP BY), and the merge's joins can use it.
-        Building it also tells the planner how many rows the temporary table holds.
+        (one sort, about half the time of a GROUP BY). It is dropped at once: with it, the
+        planner walks the temporary table in index order (a random read per row through
+        the few temporary buffers) instead of one sequential scan and a sort in memory.
+        Building it leaves the planner the table's row count.
         """
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 _roomy(cursor)
                 cursor.execute(f"CREATE UNIQUE INDEX {_STAGING}_hash ON {_STAGING} (hash)")
+                cursor.execute(f"DROP INDEX {_STAGING}_hash")
         except IntegrityError:
             return False
         return True
