@@ -18,12 +18,15 @@ from .blocks import BaseStreamBlock
 
 class HomePage(Page):
     intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
+    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
@@ -34,10 +37,13 @@ class HomePage(Page):
 
 class StandardPage(Page):
     intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
+    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("standard page")
 
 
 @register_setting(icon="cog")

@@ -40,7 +40,7 @@ class ProcessPage(RoutablePageMixin, Page):  # type: ignore[misc]
     """A participatory process: its intro, calendar of phases, and the proposals it hosts."""
 
     intro = models.TextField(_("introduction"), blank=True)
-    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True)
+    body = StreamField(BaseStreamBlock(), blank=True, use_json_field=True, verbose_name=_("body"))
     scope_province = models.ForeignKey(
         Province, verbose_name=_("scope: province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -180,6 +180,7 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("category")
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:

@@ -29,7 +29,7 @@ class Channel(models.TextChoices):
 
 
 class Poll(models.Model):
-    process = models.ForeignKey(ProcessPage, on_delete=models.PROTECT, related_name="polls")
+    process = models.ForeignKey(ProcessPage, verbose_name=_("process"), on_delete=models.PROTECT, related_name="polls")
     proposals = models.ManyToManyField(
         Proposal, verbose_name=_("proposals put to the vote"), related_name="polls", blank=True
     )
@@ -54,6 +54,8 @@ class Poll(models.Model):
     ballots_shuffled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
         ordering = ["-opens_at"]
         constraints = [
             models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="poll_closes_after_opening"),
@@ -86,14 +88,16 @@ class Poll(models.Model):
 
 
 class Question(models.Model):
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="questions")
+    poll = models.ForeignKey(Poll, verbose_name=_("poll"), on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(_("question"), max_length=300)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
     max_choices = models.PositiveSmallIntegerField(
         _("maximum choices"), default=1, validators=[MinValueValidator(1)], help_text=_("1 for a single choice.")
     )
 
     class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         ordering = ["position", "id"]
         constraints = [models.CheckConstraint(condition=Q(max_choices__gte=1), name="question_max_choices_positive")]
 
@@ -102,11 +106,13 @@ class Question(models.Model):
 
 
 class Option(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="options")
     label = models.CharField(_("option"), max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["question", "label"], name="option_label_unique")]
 
@@ -124,6 +130,8 @@ class Booth(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("booth")
+        verbose_name_plural = _("booths")
         constraints = [models.UniqueConstraint(fields=["poll", "name"], name="booth_name_unique_per_poll")]
 
     def __str__(self) -> str:

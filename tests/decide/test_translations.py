@@ -127,7 +127,7 @@ class _VisibleText(HTMLParser):
         self.texts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):  # code: identifiers such as API parameter names
             self.hidden += 1
         for name, value in attrs:
             if value and (name in TEXT_ATTRIBUTES or (name.startswith("data-") and name.endswith("label"))):
@@ -136,7 +136,7 @@ class _VisibleText(HTMLParser):
                 self.texts.append(value)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self.hidden -= 1
 
     def handle_data(self, data: str) -> None:
