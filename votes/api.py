@@ -20,6 +20,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from proposals.models import PUBLIC_STATUSES, ProcessPage, Proposal
+from proposals.selectors import public_proposals
 
 from .exports import results_records, statistics_records
 from .models import Poll
@@ -167,7 +168,8 @@ def _process_out(page: ProcessPage) -> dict[str, Any]:
 
 def _public_proposals() -> QuerySet[Proposal]:
     return (
-        Proposal.objects.filter(status__in=PUBLIC_STATUSES, process__in=_public_processes())
+        # public_proposals(): past moderation, not a side exit, and no blocked author.
+        public_proposals().filter(process__in=_public_processes())
         .select_related("category", "district")
         .order_by("-published_at", "-id")
     )
@@ -192,13 +194,13 @@ def _proposal_out(proposal: Proposal) -> dict[str, Any]:
 def _public_polls() -> QuerySet[Poll]:
     return (
         Poll.objects.filter(process__in=_public_processes())
-        .prefetch_related("questions__options", "proposals")
+        .prefetch_related("questions__options", "proposals__author")
         .order_by("-opens_at", "-id")
     )
 
 
 def _poll_out(poll: Poll) -> dict[str, Any]:
-    public_ids = {p.pk for p in poll.proposals.all() if p.status in PUBLIC_STATUSES}
+    public_ids = {p.pk for p in poll.proposals.all() if p.status in PUBLIC_STATUSES and p.author.blocked_at is None}
     state = "closed" if poll.is_closed() else ("open" if poll.has_opened() else "upcoming")
     return {
         "id": poll.pk,

@@ -112,3 +112,19 @@ def test_published_results_and_statistics_are_suppressed_like_the_pages() -> Non
     assert len(hidden) >= 2
     assert voting[("male", "all")]["participants"] == 43
     assert voting[("all", "all")]["participants"] == 71
+
+
+@pytest.mark.django_db
+def test_proposals_of_blocked_authors_leave_the_api(client: Client) -> None:
+    from django.utils import timezone
+
+    from tests.factories import ProposalFactory
+
+    shown = ProposalFactory()
+    blocked = ProposalFactory(process=shown.process)
+    blocked.author.blocked_at = timezone.now()
+    blocked.author.save(update_fields=["blocked_at"])
+    ids = {item["id"] for item in client.get("/api/v1/proposals/").json()["items"]}
+    assert shown.pk in ids
+    assert blocked.pk not in ids
+    assert client.get(f"/api/v1/proposals/{blocked.pk}").status_code == 404
