@@ -1,13 +1,9 @@
-"""Proposal actions that are not pages of a process (pages are routed by ProcessPage)."""
+"""Proposal actions that are not pages of a process (those are routed by ProcessPage): the debate's."""
 
-from django.urls import path
+from django.urls import URLPattern
+
+from .debate_urls import urlpatterns as debate_urlpatterns
 
 app_name = "proposals"
 
-urlpatterns: list = [
-    # filled by the proposals and debate work
-]
-
-from .debate_urls import urlpatterns as debate_urlpatterns  # noqa: E402 - the debate's own routes
-
-urlpatterns += debate_urlpatterns
+urlpatterns: list[URLPattern] = [*debate_urlpatterns]

@@ -103,7 +103,9 @@ class VerifiedUserFactory(UserFactory):
 # --- proposals ----------------------------------------------------------------------
 
 
-def process_page(*, parent: Any = None, phases_open: tuple[str, ...] = ("proposals", "supports", "debate"), **fields: Any) -> Any:
+def process_page(
+    *, parent: Any = None, phases_open: tuple[str, ...] = ("proposals", "supports", "debate"), **fields: Any
+) -> Any:
     """Create and publish a ProcessPage under the home page (or `parent`).
 
     `phases_open` names the phases open now; the others are in the past (vote: in the future).

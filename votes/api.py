@@ -169,7 +169,8 @@ def _process_out(page: ProcessPage) -> dict[str, Any]:
 def _public_proposals() -> QuerySet[Proposal]:
     return (
         # public_proposals(): past moderation, not a side exit, and no blocked author.
-        public_proposals().filter(process__in=_public_processes())
+        public_proposals()
+        .filter(process__in=_public_processes())
         .select_related("category", "district")
         .order_by("-published_at", "-id")
     )

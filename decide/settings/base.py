@@ -43,8 +43,7 @@ def database_from_env() -> dict[str, Any]:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     except (ValueError, KeyError) as exc:
         raise ImproperlyConfigured(
-            f"DATABASE_URL is not a valid database URL ({exc}). "
-            "Expected e.g. postgres://user:password@host:5432/dbname"
+            f"DATABASE_URL is not a valid database URL ({exc}). Expected e.g. postgres://user:password@host:5432/dbname"
         ) from exc
     if not config.get("ENGINE") or not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL must name a database engine and a database name.")
