@@ -20,6 +20,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
     skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://...")
     for item in items:
+        # A plain transactional test flushes and re-emits post_migrate (content types come back),
+        # which breaks the next serialized test's restore: every transactional test serializes.
+        db_marker = item.get_closest_marker("django_db")
+        if db_marker and db_marker.kwargs.get("transaction") and not db_marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
         if "postgres" in item.keywords and not ON_POSTGRES:
             item.add_marker(skip_pg)
         if "redis" in item.keywords and not ON_REDIS:

@@ -38,7 +38,7 @@ def race(contenders: list[User]) -> tuple[list[Outcome], list[BaseException]]:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_one_census_record_binds_one_account_under_concurrency() -> None:
     record = CensusRecordFactory(document="88776655", birth_date=BIRTH)
     for _round in range(5):

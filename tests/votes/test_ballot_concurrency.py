@@ -14,7 +14,7 @@ from votes.models import Ballot, BallotChoice, Participation
 
 from .helpers import english  # noqa: F401 - autouse fixture: pages in English
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 THREADS = 50
 

@@ -91,7 +91,7 @@ def test_shuffle_refuses_an_open_poll() -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_the_shuffle_ballots_and_participations_share_no_transaction_id() -> None:
     poll = PollFactory()
     cast_ballots(poll, 6)  # each cast commits its own transaction
