@@ -78,6 +78,7 @@ class Context:
     database_url: str
     procs: Processes
     ws_server: str = "uvicorn"
+    http_workers: int = 0  # 0: what decide/gunicorn.conf.py decides
     ports: dict[str, int] = field(default_factory=dict)
     pids: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)

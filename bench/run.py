@@ -59,7 +59,7 @@ WS_SERVERS: dict[str, Callable[[str], list[str]]] = {
 
 
 def start_servers(ctx: Context) -> None:
-    """Decide as production runs it: gunicorn (2 sync workers) for pages, two uvicorn processes for /ws/."""
+    """Decide as production runs it: gunicorn (decide/gunicorn.conf.py) for pages, two uvicorn processes for /ws/."""
     py = harness.PYTHON
     bin_dir = str(Path(py).parent)
     ws_server = WS_SERVERS[ctx.ws_server](bin_dir)
@@ -67,10 +67,10 @@ def start_servers(ctx: Context) -> None:
         "decide_http": [
             f"{bin_dir}/gunicorn",
             "decide.wsgi:application",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
+            # Production's own config (decide/gunicorn.conf.py); --workers from --http-workers if given.
+            "--config",
+            "decide/gunicorn.conf.py",
+            *(["--workers", str(ctx.http_workers)] if ctx.http_workers else []),
             "--bind",
             "127.0.0.1:{port}",
             "--backlog",
@@ -169,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated figure names (development)")
     parser.add_argument("--size", action="append", default=[], metavar="KEY=N", help="override one size (development)")
     parser.add_argument("--ws-server", choices=sorted(WS_SERVERS), default="uvicorn", help="ASGI server for /ws/")
+    parser.add_argument(
+        "--http-workers", type=int, default=0, help="gunicorn sync workers for Decide (default: its gunicorn.conf.py)"
+    )
     parser.add_argument("--keep-db", action="store_true", help=f"keep {harness.BENCH_DB} afterwards")
     args = parser.parse_args(argv)
     # A TERM (CI timeout, kill) unwinds through the `finally` below, so no server outlives the run.
@@ -189,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         database_url=database_url,
         procs=Processes(),
         ws_server=args.ws_server,
+        http_workers=args.http_workers,
     )
     for override in args.size:
         key, _, value = override.partition("=")
@@ -243,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         },
         "serving": {
-            "http": "gunicorn decide.wsgi, 2 sync workers",
+            "http": f"gunicorn decide.wsgi, decide/gunicorn.conf.py, {ctx.http_workers or 'default'} sync workers",
             "websocket": f"2 {ctx.ws_server} processes (decide.asgi), channels_redis RedisPubSubChannelLayer",
             "baseline_http": "gunicorn bench.baseline_project (do-nothing view, default middleware), 2 sync workers",
             "baseline_ws": "bench.ws_baseline: plain websockets broadcast, 1 process",
