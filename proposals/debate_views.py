@@ -7,6 +7,7 @@ that says why (403 / 400) with the form kept, never a 500.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -94,6 +95,31 @@ def _redirect_to(comment: Comment) -> HttpResponse:
     return HttpResponseRedirect(comment_page_url(comment))
 
 
+def _comment_form_submitted(
+    request: HttpRequest,
+    *,
+    comment: Comment,
+    form: Any,
+    title: str,
+    submit: str,
+    done: str,
+    act: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
+    """Run a comment action from a posted form: back to the comment, or the form again with why (4xx)."""
+    page = {"title": title, "form": form, "comment": comment, "proposal": comment.proposal, "submit": submit}
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except services.DebateRefused as exc:
+            return _action_page(request, **page, status=403, refusal=str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return _redirect_to(comment)
+    return _action_page(request, **page, status=400)
+
+
 def _reply_target(proposal: Proposal, parent_id: int | None) -> Comment | None:
     if not parent_id:
         return None
@@ -155,32 +181,16 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
         if limited := _rate_limited(request):
             return limited
         form = CommentEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.comment_edit(
-                    author=_account(request),
-                    comment=comment,
-                    body=form.cleaned_data["body"],
-                    stance=form.cleaned_data["stance"],
-                )
-            except services.DebateRefused as exc:
-                return _action_page(
-                    request,
-                    title=title,
-                    form=form,
-                    comment=comment,
-                    proposal=comment.proposal,
-                    submit=submit,
-                    status=403,
-                    refusal=str(exc),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Your comment is updated."))
-                return _redirect_to(comment)
-        return _action_page(
-            request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit, status=400
+        return _comment_form_submitted(
+            request,
+            comment=comment,
+            form=form,
+            title=title,
+            submit=submit,
+            done=_("Your comment is updated."),
+            act=lambda data: services.comment_edit(
+                author=_account(request), comment=comment, body=data["body"], stance=data["stance"]
+            ),
         )
     form = CommentEditForm(initial={"body": comment.body, "stance": comment.stance})
     return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
@@ -246,31 +256,14 @@ def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
     if request.method == "POST":
         if limited := _rate_limited(request):
             return limited
-        if form.is_valid():
-            try:
-                services.comment_flag(
-                    reporter=_account(request),
-                    comment=comment,
-                    reason=form.cleaned_data["reason"],
-                )
-            except services.DebateRefused as exc:
-                return _action_page(
-                    request,
-                    title=title,
-                    form=form,
-                    comment=comment,
-                    proposal=comment.proposal,
-                    submit=submit,
-                    status=403,
-                    refusal=str(exc),
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Thank you. The moderators will look at this comment."))
-                return _redirect_to(comment)
-        return _action_page(
-            request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit, status=400
+        return _comment_form_submitted(
+            request,
+            comment=comment,
+            form=form,
+            title=title,
+            submit=submit,
+            done=_("Thank you. The moderators will look at this comment."),
+            act=lambda data: services.comment_flag(reporter=_account(request), comment=comment, reason=data["reason"]),
         )
     return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
 
