@@ -26,7 +26,9 @@ LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 TRANSLATED = ("es", "fr")
 PLURAL_FORMS = {"es": "nplurals=2; plural=(n != 1);", "fr": "nplurals=2; plural=(n > 1);"}
 # Same folders `make messages` leaves out.
-IGNORED = [".venv", "bench", "tests", "staticfiles", "node_modules"]
+# "locale" too: makemessages adopts every folder named locale that it walks into as a place to
+# write, which would rewrite the committed catalogues (line references) instead of the copy.
+IGNORED = [".venv", "bench", "tests", "staticfiles", "node_modules", "locale"]
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{[a-z_]*\}|<[^>]+>")
 
 
