@@ -30,4 +30,4 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed()
-            self.stdout.write(f"Demo data ready: {module_name.split('.')[0]}")
+            self.stdout.write(f"Demo data ready: {module_name}")
