@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from .census import document_hash
 from .models import CensusImport, CensusRecord, District, Province, User
@@ -44,6 +45,22 @@ def eligible_census(
     return records
 
 
+def census_stamp_columns() -> dict[str, Subquery[Any]]:
+    """Subqueries for the census stamp, for callers that fold it into a query of their own."""
+    finished = CensusImport.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id")
+    return {
+        "newest_record": Subquery(CensusRecord.objects.order_by("-id").values("id")[:1]),
+        "newest_import": Subquery(finished.values("id")[:1]),
+        "newest_finish": Subquery(finished.values("finished_at")[:1]),
+    }
+
+
+def census_stamp_of(row: dict[str, Any]) -> str:
+    """The stamp from the values of `census_stamp_columns`."""
+    finish = row["newest_finish"]
+    return f"{row['newest_record'] or 0}.{row['newest_import'] or 0}@{finish.timestamp() if finish else '-'}"
+
+
 def census_stamp() -> str:
     """A string that changes whenever the census may have: its newest record and its newest finished import.
 
@@ -51,15 +68,19 @@ def census_stamp() -> str:
     (eligible counts) key on it, so an import or a new record invalidates them
     without anyone having to remember to.
     """
-    newest_record = CensusRecord.objects.order_by("-id").values_list("id", flat=True).first()
     newest_import = (
         CensusImport.objects.filter(finished_at__isnull=False)
         .order_by("-finished_at", "-id")
-        .values_list("id", "finished_at")
+        .values("id", "finished_at")
         .first()
     )
-    finished = f"{newest_import[0]}@{newest_import[1].timestamp()}" if newest_import and newest_import[1] else "-"
-    return f"{newest_record or 0}.{finished}"
+    return census_stamp_of(
+        {
+            "newest_record": CensusRecord.objects.order_by("-id").values_list("id", flat=True).first(),
+            "newest_import": newest_import["id"] if newest_import else None,
+            "newest_finish": newest_import["finished_at"] if newest_import else None,
+        }
+    )
 
 
 def account_for_census_record(record: CensusRecord) -> User | None:

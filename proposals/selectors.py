@@ -12,8 +12,7 @@ from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Que
 from django.http import Http404
 from wagtail.search.backends import get_search_backend
 
-from accounts.models import CensusImport, CensusRecord
-from accounts.selectors import eligible_census
+from accounts.selectors import census_stamp_columns, census_stamp_of, eligible_census
 
 from .models import PUBLIC_STATUSES, Category, Flag, Follow, ProcessPage, Proposal, ProposalStatus, Support
 from .permissions import VISIBLE_STATUSES, can_view_proposal, public_proposal_q
@@ -34,17 +33,7 @@ ELIGIBLE_COUNT_SECONDS = 15 * 60
 
 def _census_row(process: ProcessPage, *, with_count: bool) -> dict[str, Any]:
     """The census stamp (and, on a cold cache, the scope's count) in ONE query, so pages keep a constant count."""
-    columns: dict[str, Any] = {
-        "newest_record": Subquery(CensusRecord.objects.order_by("-id").values("id")[:1]),
-        "newest_import": Subquery(
-            CensusImport.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").values("id")[:1]
-        ),
-        "newest_finish": Subquery(
-            CensusImport.objects.filter(finished_at__isnull=False)
-            .order_by("-finished_at", "-id")
-            .values("finished_at")[:1]
-        ),
-    }
+    columns: dict[str, Any] = census_stamp_columns()
     if with_count:
         # eligible_census's scoping by ids, so the page does not fetch the district or province rows first.
         scope = eligible_census()
@@ -55,8 +44,7 @@ def _census_row(process: ProcessPage, *, with_count: bool) -> dict[str, Any]:
         count_all = Func(template="COUNT(*)", output_field=IntegerField())
         columns["eligible"] = Subquery(scope.order_by().annotate(n=count_all).values("n")[:1])
     row: dict[str, Any] = ProcessPage.objects.filter(pk=process.pk).values(**columns).get()
-    finish = row["newest_finish"]
-    row["stamp"] = f"{row['newest_record'] or 0}.{row['newest_import'] or 0}@{finish.timestamp() if finish else '-'}"
+    row["stamp"] = census_stamp_of(row)
     return row
 
 
