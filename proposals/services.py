@@ -112,6 +112,35 @@ def _content(*, title: str, summary: str, body: str) -> tuple[str, str, str]:
     return clean_title, clean_summary, clean_body
 
 
+def _draft_save(
+    *,
+    process: ProcessPage,
+    author: User,
+    kind: str,
+    title: str,
+    summary: str,
+    body: str,
+    category: Category | None,
+    district: District | None,
+) -> Proposal:
+    """A new proposal saved as a draft with cleaned content; the caller moves it on with proposal_transition."""
+    clean_title, clean_summary, clean_body = _content(title=title, summary=summary, body=body)
+    proposal = Proposal(
+        process=process,
+        author=author,
+        title=clean_title,
+        summary=clean_summary,
+        body=clean_body,
+        category=category,
+        district=district,
+        kind=kind,
+        status=ProposalStatus.DRAFT,
+    )
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
 @transaction.atomic
 def proposal_create(
     *,
@@ -129,20 +158,16 @@ def proposal_create(
         permissions.can_submit_proposal(author, process, at),
         _("Proposals can only be submitted by citizens with a confirmed email while the proposals phase is open."),
     )
-    clean_title, clean_summary, clean_body = _content(title=title, summary=summary, body=body)
-    proposal = Proposal(
+    proposal = _draft_save(
         process=process,
         author=author,
-        title=clean_title,
-        summary=clean_summary,
-        body=clean_body,
+        kind=ProposalKind.CITIZEN,
+        title=title,
+        summary=summary,
+        body=body,
         category=category,
         district=district,
-        kind=ProposalKind.CITIZEN,
-        status=ProposalStatus.DRAFT,
     )
-    proposal.full_clean()
-    proposal.save()
     Follow.objects.get_or_create(proposal=proposal, user=author)
     target = ProposalStatus.SUBMITTED if process.pre_moderation else ProposalStatus.PUBLISHED
     return proposal_transition(proposal=proposal, to_status=target, actor=author)
@@ -220,20 +245,16 @@ def institutional_bill_create(
 ) -> Proposal:
     """A bill from the council: enters published, and may go to a vote without supports."""
     _require(permissions.can_create_institutional_bill(actor), _("Only administrators create institutional bills."))
-    clean_title, clean_summary, clean_body = _content(title=title, summary=summary, body=body)
-    proposal = Proposal(
+    proposal = _draft_save(
         process=process,
         author=actor,
-        title=clean_title,
-        summary=clean_summary,
-        body=clean_body,
+        kind=ProposalKind.INSTITUTIONAL,
+        title=title,
+        summary=summary,
+        body=body,
         category=category,
         district=district,
-        kind=ProposalKind.INSTITUTIONAL,
-        status=ProposalStatus.DRAFT,
     )
-    proposal.full_clean()
-    proposal.save()
     return proposal_transition(proposal=proposal, to_status=ProposalStatus.PUBLISHED, actor=actor)
 
 
