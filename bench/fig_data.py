@@ -172,12 +172,12 @@ def stats(ctx: Context) -> list[Figure]:
     sizes = {"ballots": cast, "census": census_total, "repeats": repeats}
     figures: list[Figure] = []
     try:
-        from votes import stats as vstats
+        from votes.results import stats as vstats
     except ImportError:
-        return [missing("stats_1m", "votes.stats does not exist yet", goal)]
+        return [missing("stats_1m", "votes.results.stats does not exist yet", goal)]
     breakdown = getattr(vstats, "poll_results_breakdown", None)
     if breakdown is None:
-        figures.append(missing("stats_1m", "votes.stats.poll_results_breakdown does not exist yet", goal))
+        figures.append(missing("stats_1m", "votes.results.stats.poll_results_breakdown does not exist yet", goal))
     else:
         t = _median_seconds(lambda: breakdown(poll), repeats)
         ctx.log(f"poll_results_breakdown: {t * 1000:.1f} ms")
@@ -195,17 +195,19 @@ def stats(ctx: Context) -> list[Figure]:
             )
         )
     inclusion, inclusion_name = None, ""
-    try:  # what is published: stage counts against the eligible census, suppressed (votes.published)
-        from votes.published import poll_statistics
+    try:  # what is published: stage counts against the eligible census, suppressed (votes.results.published)
+        from votes.results.published import poll_statistics
 
-        inclusion, inclusion_name = (lambda p: poll_statistics(p, 10)), "votes.published.poll_statistics"
+        inclusion, inclusion_name = (lambda p: poll_statistics(p, 10)), "votes.results.published.poll_statistics"
     except ImportError:
         stage, eligible = getattr(vstats, "poll_stage_counts", None), getattr(vstats, "poll_eligible_counts", None)
         if stage and eligible:
             inclusion = lambda p: (stage(p), eligible(p))  # noqa: E731
-            inclusion_name = "votes.stats.poll_stage_counts + poll_eligible_counts"
+            inclusion_name = "votes.results.stats.poll_stage_counts + poll_eligible_counts"
     if inclusion is None:
-        figures.append(missing("stats_1m_inclusion", "no inclusion statistics function in votes.stats yet", goal))
+        figures.append(
+            missing("stats_1m_inclusion", "no inclusion statistics function in votes.results.stats yet", goal)
+        )
     else:
         t = _median_seconds(lambda: inclusion(poll), repeats)  # type: ignore[misc]
         ctx.log(f"{inclusion_name}: {t * 1000:.1f} ms")

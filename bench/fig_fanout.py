@@ -129,7 +129,7 @@ def fanout(ctx: Context) -> list[Figure]:
     goal_p99 = "p99 ≤ 250 ms"
     goal_cpu = "server CPU per delivered message ≤ 3x baseline"
     try:
-        from proposals.debate_services import comment_create
+        from proposals.debate.services import comment_create
         from proposals.routing import websocket_urlpatterns  # noqa: F401
     except ImportError as exc:
         return [missing("fanout_p99", f"live debate not in place: {exc}", goal_p99)]

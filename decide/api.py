@@ -16,7 +16,8 @@ from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 
-from votes import api as open_data
+from proposals import api as proposals_api
+from votes import api as votes_api
 
 api = NinjaAPI(
     # Marked with gettext_noop: the OpenAPI document stays English, the /docs page translates them.
@@ -30,11 +31,11 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url=None,
 )
-api.add_router("/processes/", open_data.processes)
-api.add_router("/proposals/", open_data.proposals)
-api.add_router("/polls/", open_data.polls)
-api.add_router("/results/", open_data.results)
-api.add_router("/statistics/", open_data.statistics)
+api.add_router("/processes/", proposals_api.processes)
+api.add_router("/proposals/", proposals_api.proposals)
+api.add_router("/polls/", votes_api.polls)
+api.add_router("/results/", votes_api.results)
+api.add_router("/statistics/", votes_api.statistics)
 
 
 def _translated(text: str) -> str:

@@ -8,7 +8,7 @@ No gap, no duplicate: the socket joins the group *before* reading the log, so an
 event committed during the read arrives live as well; live events are held while
 the log is read, then those already sent from the log are dropped, by id.
 
-Live events reach the socket through the process hub (decide.fanout): one group
+Live events reach the socket through the process hub (decide.live.fanout): one group
 subscription per server process, the encoded text written to each socket as is.
 """
 
@@ -21,9 +21,9 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 
-from decide.fanout import HubWebsocketConsumer
+from decide.live.fanout import HubWebsocketConsumer
+from proposals.debate.permissions import debate_can_view
 
-from .debate_permissions import debate_can_view
 from .models import Proposal, ProposalEvent
 
 # Close codes (4000-4999 are the application's own; 1009 is the standard "message too big").

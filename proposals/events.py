@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import translation
 
-from decide.live import encode_event, send_after_commit
+from decide.live.publish import encode_event, send_after_commit
 
 from .models import Comment, Proposal, ProposalEvent
 
@@ -52,7 +52,7 @@ def _status_labels(proposal: Proposal) -> dict[str, str]:
     return labels
 
 
-# --- debate (proposals.debate_services) -----------------------------------------------
+# --- debate (proposals.debate.services) -----------------------------------------------
 # Comment HTML comes rendered by the page's own templates, once per site language,
 # so the client inserts it as is and every viewer sees what a page load would show.
 

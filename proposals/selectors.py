@@ -180,3 +180,8 @@ def follower_emails(proposal: Proposal) -> list[str]:
     emails.update(Follow.objects.filter(proposal=proposal, user__is_active=True).values_list("user__email", flat=True))
     # Deleted accounts keep an address at invalid.decide: nobody reads it.
     return sorted(e for e in emails if e and not e.endswith("@invalid.decide"))
+
+
+def public_process_pages() -> QuerySet[ProcessPage]:
+    """Live, public process pages, oldest first: what the open data lists (API, exports)."""
+    return ProcessPage.objects.live().public().select_related("scope_province", "scope_district").order_by("id")

@@ -386,7 +386,7 @@ def user_block(*, user: User, actor: User, reason: str) -> User:
     user.save(update_fields=["blocked_at", "blocked_reason"])
     audit_record(actor=actor, action="user.block", target=user, reason=reason)
     # Live viewers of the debates lose the blocked author's comments now, not on their next reload.
-    from .debate_services import debate_remove_comments_of
+    from proposals.debate.services import debate_remove_comments_of
 
     debate_remove_comments_of(user)
     return user

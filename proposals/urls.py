@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern
 
-from .debate_urls import urlpatterns as debate_urlpatterns
+from proposals.debate.urls import urlpatterns as debate_urlpatterns
 
 app_name = "proposals"
 

@@ -76,4 +76,4 @@ class CategoryViewSet(SnippetViewSet):
 
 
 register_snippet(CategoryViewSet)
-from . import debate_wagtail_hooks  # noqa: E402,F401 - Wagtail loads only wagtail_hooks; the debate queue registers there
+from proposals.debate import wagtail_hooks as debate_wagtail_hooks  # noqa: E402,F401 - Wagtail loads only wagtail_hooks; the debate queue registers there

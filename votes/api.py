@@ -1,4 +1,4 @@
-"""The public, read-only open-data API: processes, proposals, polls, results and statistics.
+"""The public, read-only open-data API of polls, results and statistics (routes of /api/v1/).
 
 Only what the public may see: live public process pages, proposals in public
 statuses (no hidden, draft, withdrawn or waiting ones), polls, and results and
@@ -7,7 +7,6 @@ statistics only once published, with small cells suppressed as on the pages.
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 
@@ -17,72 +16,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from proposals.models import PUBLIC_STATUSES, ProcessPage, Proposal
-from proposals.selectors import public_proposals
+from decide.pagination import PAGE_SIZE, LazyMap, StrictPageNumberPagination
+from proposals.models import PUBLIC_STATUSES
+from proposals.selectors import public_process_pages
+from votes.results.exports import results_records, statistics_records
+from votes.results.permissions import can_view_results, results_hidden_reason
+from votes.results.published import poll_publication, process_statistics
+from votes.results.stats import suppression_threshold
 
-from .exports import results_records, statistics_records
 from .models import Poll
-from .published import poll_publication, process_statistics
-from .results_permissions import can_view_results, results_hidden_reason
-from .stats import suppression_threshold
-
-PAGE_SIZE = 20
-
-
-class StrictPageNumberPagination(PageNumberPagination):
-    """Page numbers past the last page are a clear 404, not an empty page that looks like 'no data'."""
-
-    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
-        page_size = self._get_page_size(pagination.page_size)
-        count = self._items_count(queryset)
-        pages = max(math.ceil(count / page_size), 1)
-        if pagination.page > pages:
-            raise HttpError(
-                404,
-                _("Page %(page)s does not exist: there are %(pages)s pages.")
-                % {
-                    "page": pagination.page,
-                    "pages": pages,
-                },
-            )
-        offset = (pagination.page - 1) * page_size
-        return {"items": queryset[offset : offset + page_size], "count": count}
-
 
 # --- schemas --------------------------------------------------------------------------
-
-
-class ProcessOut(Schema):
-    id: int
-    title: str
-    intro: str
-    url: str | None
-    scope_province: str | None
-    scope_district: str | None
-    proposals_opens: datetime
-    proposals_closes: datetime
-    supports_opens: datetime
-    supports_closes: datetime
-    debate_opens: datetime
-    debate_closes: datetime
-    vote_opens: datetime
-    vote_closes: datetime
-
-
-class ProposalOut(Schema):
-    id: int
-    process: int = Field(..., alias="process_id")
-    title: str
-    summary: str
-    body: str = Field(..., description="Cleaned HTML (allowlist).")
-    kind: str
-    status: str
-    category: str | None
-    district: str | None
-    support_count: int
-    published_at: datetime | None
 
 
 class OptionOut(Schema):
@@ -146,55 +92,9 @@ class ResultsOut(Schema):
 # --- reads ----------------------------------------------------------------------------
 
 
-def _public_processes() -> QuerySet[ProcessPage]:
-    return ProcessPage.objects.live().public().select_related("scope_province", "scope_district").order_by("id")
-
-
-def _process_out(page: ProcessPage) -> dict[str, Any]:
-    return {
-        "id": page.pk,
-        "title": page.title,
-        "intro": page.intro,
-        "url": page.get_url(),
-        "scope_province": page.scope_province.name if page.scope_province else None,
-        "scope_district": page.scope_district.name if page.scope_district else None,
-        **{
-            f"{phase}_{edge}": getattr(page, f"{phase}_{edge}")
-            for phase in ("proposals", "supports", "debate", "vote")
-            for edge in ("opens", "closes")
-        },
-    }
-
-
-def _public_proposals() -> QuerySet[Proposal]:
-    return (
-        # public_proposals(): past moderation, not a side exit, and no blocked author.
-        public_proposals()
-        .filter(process__in=_public_processes())
-        .select_related("category", "district")
-        .order_by("-published_at", "-id")
-    )
-
-
-def _proposal_out(proposal: Proposal) -> dict[str, Any]:
-    return {
-        "id": proposal.pk,
-        "process_id": proposal.process_id,
-        "title": proposal.title,
-        "summary": proposal.summary,
-        "body": proposal.body,
-        "kind": proposal.kind,
-        "status": proposal.status,
-        "category": proposal.category.name if proposal.category else None,
-        "district": proposal.district.name if proposal.district else None,
-        "support_count": proposal.support_count,
-        "published_at": proposal.published_at,
-    }
-
-
 def _public_polls() -> QuerySet[Poll]:
     return (
-        Poll.objects.filter(process__in=_public_processes())
+        Poll.objects.filter(process__in=public_process_pages())
         .prefetch_related("questions__options", "proposals__author")
         .order_by("-opens_at", "-id")
     )
@@ -236,42 +136,9 @@ def _published_poll(poll_id: int) -> Poll:
     return poll
 
 
-processes = Router(tags=["processes"])
-proposals = Router(tags=["proposals"])
 polls = Router(tags=["polls"])
 results = Router(tags=["results"])
 statistics = Router(tags=["statistics"])
-
-
-@processes.get("/", response=list[ProcessOut], summary=gettext_noop("Participatory processes"))
-@paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)
-def process_list(request: HttpRequest) -> Any:
-    return _LazyMap(_public_processes(), _process_out)
-
-
-@processes.get("/{process_id}", response=ProcessOut, summary=gettext_noop("One process"))
-def process_detail(request: HttpRequest, process_id: int) -> Any:
-    page = _public_processes().filter(pk=process_id).first()
-    if page is None:
-        raise HttpError(404, _("There is no public process with this number."))
-    return _process_out(page)
-
-
-@proposals.get("/", response=list[ProposalOut], summary=gettext_noop("Public proposals, newest first"))
-@paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)
-def proposal_list(request: HttpRequest, process: int | None = None) -> Any:
-    queryset = _public_proposals()
-    if process is not None:
-        queryset = queryset.filter(process_id=process)
-    return _LazyMap(queryset, _proposal_out)
-
-
-@proposals.get("/{proposal_id}", response=ProposalOut, summary=gettext_noop("One public proposal"))
-def proposal_detail(request: HttpRequest, proposal_id: int) -> Any:
-    proposal = _public_proposals().filter(pk=proposal_id).first()
-    if proposal is None:
-        raise HttpError(404, _("There is no public proposal with this number."))
-    return _proposal_out(proposal)
 
 
 @polls.get("/", response=list[PollOut], summary=gettext_noop("Polls, newest first"))
@@ -280,7 +147,7 @@ def poll_list(request: HttpRequest, process: int | None = None) -> Any:
     queryset = _public_polls()
     if process is not None:
         queryset = queryset.filter(process_id=process)
-    return _LazyMap(queryset, _poll_out)
+    return LazyMap(queryset, _poll_out)
 
 
 @polls.get("/{poll_id}", response=PollOut, summary=gettext_noop("One poll (no results: see /results/)"))
@@ -318,25 +185,8 @@ def poll_statistics(request: HttpRequest, poll_id: int) -> Any:
     "/processes/{process_id}", response=StatisticsOut, summary=gettext_noop("Inclusion statistics of a process")
 )
 def process_statistics_api(request: HttpRequest, process_id: int) -> Any:
-    page = _public_processes().filter(pk=process_id).first()
+    page = public_process_pages().filter(pk=process_id).first()
     if page is None:
         raise HttpError(404, _("There is no public process with this number."))
     threshold = suppression_threshold(request)
     return {"suppression_threshold": threshold, "statistics": statistics_records(process_statistics(page, threshold))}
-
-
-class _LazyMap:
-    """A queryset the paginator can count and slice, mapped to output dicts only for the page it serves."""
-
-    def __init__(self, queryset: QuerySet[Any], convert: Any) -> None:
-        self.queryset = queryset
-        self.convert = convert
-
-    def all(self) -> QuerySet[Any]:
-        return self.queryset
-
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
-        return [self.convert(item) for item in self.queryset[key]]
-
-    def __len__(self) -> int:
-        return self.queryset.count()

@@ -3,11 +3,11 @@
 `ws/polls/<id>/turnout/`: the administrators' live turnout dashboard. Accepts
 administrators only (the same predicate as the page), sends the current figures
 on connect, then fresh figures whenever a participation is recorded
-(`votes.stats.turnout_changed`, after commit). Turnout by group, never choices.
+(`votes.results.stats.turnout_changed`, after commit). Turnout by group, never choices.
 
 `ws/polls/<id>/`: viewers of a poll page (anyone) join the public group
 `poll.<id>` and hear that results are out (`poll.results`, from
-`votes.results.poll_results_publish`).
+`votes.results.publication.poll_results_publish`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
-from decide.fanout import HubWebsocketConsumer
-from decide.live import encode_event, send_to_group_now
+from decide.live.fanout import HubWebsocketConsumer
+from decide.live.publish import encode_event, send_to_group_now
+from votes.results.display import turnout_payload
+from votes.results.permissions import can_view_turnout
+from votes.results.stats import poll_eligible_counts, poll_turnout_counts
 
 from .models import Poll
-from .results_display import turnout_payload
-from .results_permissions import can_view_turnout
-from .stats import poll_eligible_counts, poll_turnout_counts
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
@@ -58,7 +58,7 @@ def _snapshot(poll: Poll) -> str:
 
 
 class TurnoutConsumer(HubWebsocketConsumer):
-    """Hears its group through the process hub (decide.fanout); live figures wait until the snapshot is out."""
+    """Hears its group through the process hub (decide.live.fanout); live figures wait until the snapshot is out."""
 
     group: str | None = None
 

@@ -17,9 +17,9 @@ from wagtail.models import Page
 
 from accounts.models import CensusRecord, User
 from proposals.models import ProcessPage, Proposal, ProposalKind, ProposalStatus
+from votes.results.publication import poll_results_publish
 
 from .models import Ballot, BallotChoice, Booth, BoothTally, Channel, Option, Participation, Poll, Question
-from .results import poll_results_publish
 
 PROCESS_SLUG = "consulta-agua-2026"
 POLL_TITLE = "Consulta: Ley regional de agua y riego 2026"

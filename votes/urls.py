@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import results_views, views
+from . import views
+from .results import views as results_views
 
 app_name = "votes"
 

@@ -22,9 +22,10 @@ from django_ratelimit.decorators import ratelimit
 from accounts.models import User
 from accounts.selectors import census_record_lookup
 
-from . import permissions, results_permissions, selectors, services
+from . import permissions, selectors, services
 from .forms import BallotForm, BoothConfirmForm, BoothLookupForm, BoothOpenForm, BoothTallyForm, ReceiptCheckForm
 from .models import Booth, Poll
+from .results import permissions as results_permissions
 
 BULLETIN_PAGE_SIZE = 200
 

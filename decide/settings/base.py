@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Turns django-ratelimit's Ratelimited into RATELIMIT_VIEW: a 429 page with words.
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Renders a decide.refusals.Refused escaping a view: one page, the refusal's status, its words.
+    "decide.middleware.RefusalMiddleware",
 ]
 
 ROOT_URLCONF = "decide.urls"

@@ -7,9 +7,9 @@ from typing import Any
 from django import template
 from django.db.models import Max
 
-from proposals import debate_permissions as perms
-from proposals.debate_forms import CommentForm, LockForm
-from proposals.debate_selectors import debate_thread_page, viewer_reactions
+from proposals.debate import permissions as perms
+from proposals.debate.forms import CommentForm, LockForm
+from proposals.debate.selectors import debate_thread_page, viewer_reactions
 from proposals.models import Comment, Proposal, ProposalEvent
 
 register = template.Library()

@@ -1,4 +1,4 @@
-"""The process hub (decide.fanout): one group subscription per process, every local socket served from it."""
+"""The process hub (decide.live.fanout): one group subscription per process, every local socket served from it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import WebsocketCommunicator
 
-from decide import fanout
 from decide.asgi import application
-from decide.live import encode_event, send_to_group_now
+from decide.live import fanout
+from decide.live.publish import encode_event, send_to_group_now
 from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -124,7 +124,7 @@ def test_live_events_arriving_while_the_log_is_read_come_after_the_replay_withou
     from proposals import consumers, events
 
     proposal: Any = ProposalFactory()
-    monkeypatch.setattr("decide.live.send_to_group_now", lambda group, text: None)
+    monkeypatch.setattr("decide.live.publish.send_to_group_now", lambda group, text: None)
     logged = [events.publish(proposal, "proposal.supports", {"proposal": proposal.pk, "count": n}) for n in range(2)]
     late = encode_event(event_id=logged[-1].pk + 100, kind="proposal.supports", data={"count": 9})
     read_log = consumers._missed_events

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.test import Client
 
 from decide.asgi import application
-from proposals import debate_services as services
 from proposals import events
+from proposals.debate import services as services
 from proposals.models import ProposalEvent
 from tests.factories import ProposalFactory, UserFactory
 from tests.proposals.debate_support import comment, moderator
@@ -182,7 +182,7 @@ def test_each_event_kind_reaches_the_viewer() -> None:
 
 def _log_without_sending(count: int, proposal: Any) -> list[ProposalEvent]:
     """Events in the log whose live send a viewer missed (it was not connected)."""
-    with mock.patch("decide.live.send_to_group_now"):
+    with mock.patch("decide.live.publish.send_to_group_now"):
         return [
             events.publish(proposal, "proposal.supports", {"proposal": proposal.pk, "count": n}) for n in range(count)
         ]
@@ -237,7 +237,7 @@ def test_catch_up_by_message_and_an_event_committed_late_is_not_lost() -> None:
 def test_catch_up_does_not_replay_the_words_of_a_comment_hidden_since() -> None:
     c = comment()
     mod = moderator()
-    with mock.patch("decide.live.send_to_group_now"):
+    with mock.patch("decide.live.publish.send_to_group_now"):
         before = events.publish(c.proposal, "proposal.supports", {"proposal": c.proposal_id, "count": 0})
         services.comment_edit(author=c.author, comment=c, body="<p>Insulto</p>", stance="for")
         services.comment_hide(moderator=mod, comment=c, reason="Insultos")

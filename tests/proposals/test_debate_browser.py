@@ -14,8 +14,8 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from proposals import debate_services as services
-from proposals.debate_selectors import proposal_page_url
+from proposals.debate import services as services
+from proposals.debate.selectors import proposal_page_url
 from proposals.models import Comment
 from tests.factories import ProposalFactory, UserFactory
 from tests.proposals.debate_support import asgi_server, moderator

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEntry
-from proposals import debate_services as services
+from proposals.debate import services as services
 from proposals.models import Flag
 from tests.factories import UserFactory
 from tests.proposals.debate_support import comment, moderator

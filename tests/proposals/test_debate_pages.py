@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals.debate_selectors import COMMENTS_PER_PAGE, debate_comment_count, proposal_page_url
+from proposals.debate.selectors import COMMENTS_PER_PAGE, debate_comment_count, proposal_page_url
 from proposals.models import Comment, Proposal
 from tests.factories import ProposalFactory, UserFactory
 

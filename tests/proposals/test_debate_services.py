@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from proposals import debate_services as services
-from proposals.debate_selectors import debate_thread
+from proposals.debate import services as services
+from proposals.debate.selectors import debate_thread
 from proposals.models import Comment, CommentReaction, Flag, ProposalEvent
 from tests.factories import ProposalFactory, UserFactory, process_page
 from tests.proposals.debate_support import comment, decode, moderator
@@ -197,7 +197,7 @@ def test_blocked_authors_comments_leave_the_thread_but_still_count() -> None:
 def test_events_are_sent_only_after_commit_and_never_on_rollback() -> None:
     proposal = ProposalFactory()
     author = UserFactory()
-    with mock.patch("decide.live.send_to_group_now") as send:
+    with mock.patch("decide.live.publish.send_to_group_now") as send:
         with pytest.raises(RuntimeError), transaction.atomic():
             services.comment_create(author=author, proposal=proposal, body="Hola")
             assert send.call_count == 0  # inside the transaction: nothing sent yet
@@ -213,7 +213,7 @@ def test_events_are_sent_only_after_commit_and_never_on_rollback() -> None:
 def test_deleted_hidden_and_blocked_comments_still_count_as_debate_participation() -> None:
     from proposals.services import user_block
     from tests.factories import CensusRecordFactory, DistrictFactory, VerifiedUserFactory
-    from votes.stats import DEBATING, process_stage_counts
+    from votes.results.stats import DEBATING, process_stage_counts
 
     rural = DistrictFactory(area="rural")
     women = [VerifiedUserFactory(census_record=CensusRecordFactory(district=rural, gender="female")) for _ in range(3)]

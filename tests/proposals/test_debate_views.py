@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals.debate_selectors import proposal_page_url
+from proposals.debate.selectors import proposal_page_url
 from proposals.models import Comment, Flag
 from tests.factories import ProposalFactory, UserFactory
 from tests.proposals.debate_support import comment, moderator

@@ -19,7 +19,7 @@ from django.urls import reverse
 from accounts.models import User
 from tests.factories import CensusRecordFactory, PollFactory, VerifiedUserFactory
 from votes.models import Option, Participation, Poll, Question
-from votes.stats import poll_eligible_counts, poll_eligible_counts_cached
+from votes.results.stats import poll_eligible_counts, poll_eligible_counts_cached
 
 from .helpers import TOKEN, english  # noqa: F401 - autouse fixture: pages in English
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.models import User
 from tests.factories import PollFactory, UserFactory, VerifiedUserFactory
 from votes.models import Ballot, BallotChoice, Participation
+from votes.results.stats import poll_eligible_counts
 from votes.selectors import receipt_hash
 from votes.services import AlreadyVoted, ballot_cast, ballot_token_issue, ballot_token_receipt
-from votes.stats import poll_eligible_counts
 
 from .helpers import (
     ballot_token,

@@ -130,7 +130,7 @@ def test_bulletin_is_paginated() -> None:
 
 def test_bulletin_recount_equals_the_published_totals() -> None:
     from accounts.models import AuditEntry
-    from votes.results import poll_results_publish
+    from votes.results.publication import poll_results_publish
 
     poll = PollFactory()
     yes, no, abstain = options(poll)

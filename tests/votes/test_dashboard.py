@@ -19,7 +19,7 @@ from django.utils import timezone
 from decide.asgi import application
 from tests.factories import CensusRecordFactory, DistrictFactory, PollFactory, UserFactory
 from votes.models import Participation, Poll
-from votes.stats import turnout_changed
+from votes.results.stats import turnout_changed
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from votes import demo_results
 from votes.models import Ballot, Participation, Poll
-from votes.published import poll_publication
+from votes.results.published import poll_publication
 
 
 @pytest.mark.django_db

@@ -89,7 +89,7 @@ def test_an_administrator_reviews_then_publishes(
     admin: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     sent: list[tuple[str, str]] = []
-    monkeypatch.setattr("decide.live.send_to_group_now", lambda group, text: sent.append((group, text)))
+    monkeypatch.setattr("decide.live.publish.send_to_group_now", lambda group, text: sent.append((group, text)))
     poll = closed_poll()
     client = _client(admin)
     review = client.get(reverse("votes:results_review", args=[poll.pk]))
@@ -146,7 +146,7 @@ def test_poll_page_viewers_hear_live_that_results_are_out() -> None:
     from channels.testing import WebsocketCommunicator
 
     from decide.asgi import application
-    from votes.results import poll_results_publish
+    from votes.results.publication import poll_results_publish
 
     poll = closed_poll()
     admin = UserFactory(roles=["administrator"])

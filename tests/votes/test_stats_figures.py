@@ -24,9 +24,9 @@ from tests.factories import (
     VerifiedUserFactory,
     process_page,
 )
-from votes import stats
 from votes.models import Ballot, BallotChoice, Booth, BoothTally, Option, Participation
-from votes.published import ALL, poll_publication
+from votes.results import stats
+from votes.results.published import ALL, poll_publication
 
 GENDERS = ("female", "male", "another", "unknown")
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.votes.results_fixtures import closed_poll
-from votes import stats
 from votes.models import BallotChoice, Participation, Poll
+from votes.results import stats
 
 pytestmark = pytest.mark.django_db
 

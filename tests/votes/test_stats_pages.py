@@ -13,7 +13,7 @@ from cms.models import DecideSettings
 from tests.factories import CensusRecordFactory, CommentFactory, DistrictFactory, ProposalFactory, VerifiedUserFactory
 from tests.votes.results_fixtures import closed_poll
 from votes.models import Participation
-from votes.stats import suppression_threshold
+from votes.results.stats import suppression_threshold
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,7 @@ def test_process_statistics_page_shows_stages_and_suppresses_small_groups() -> N
 def test_process_statistics_count_votes_of_published_polls_only() -> None:
     poll = closed_poll()
     url = reverse("votes:process_statistics", args=[poll.process.pk])
-    from votes.published import process_statistics
+    from votes.results.published import process_statistics
 
     voting = next(s for s in process_statistics(poll.process, 10) if s.stage == "voting")
     assert voting.total.participants == 0

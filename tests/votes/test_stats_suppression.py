@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from votes.suppression import SuppressionMask, suppress
+from votes.results.suppression import SuppressionMask, suppress
 
 
 def _extended(matrix: list[list[int]]) -> list[list[int]]:

@@ -1,6 +1,6 @@
 """Every write to a proposal's debate: one typed, atomic function per action.
 
-Each action checks its predicate from `debate_permissions` (a view is not the only
+Each action checks its predicate from `proposals.debate.permissions` (a view is not the only
 door), cleans user HTML with `decide.sanitize.clean_html`, audits moderation, and
 publishes its live event through `proposals.events` (sent only after commit).
 Comments are never removed from the table: deleted and hidden ones keep their
@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import User
 from decide.sanitize import clean_html, plain_text
-
-from . import events
-from .debate_permissions import (
+from proposals import events
+from proposals.debate.permissions import (
     comment_can_delete,
     comment_can_flag,
     comment_can_moderate,
@@ -30,8 +29,8 @@ from .debate_permissions import (
     comment_react_refusal,
     debate_can_lock,
 )
-from .debate_rendering import comment_html, comment_main_html, render_per_language
-from .models import Comment, CommentReaction, Flag, Proposal, Stance
+from proposals.debate.rendering import comment_html, comment_main_html, render_per_language
+from proposals.models import Comment, CommentReaction, Flag, Proposal, Stance
 
 COMMENT_MAX_CHARS = 5000
 REASON_MAX_CHARS = 1000

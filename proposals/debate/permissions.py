@@ -14,8 +14,8 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import PUBLIC_STATUSES, Comment, Phase, Proposal
-from .permissions import can_moderate, can_view_proposal
+from proposals.models import PUBLIC_STATUSES, Comment, Phase, Proposal
+from proposals.permissions import can_moderate, can_view_proposal
 
 # An author may fix a typo for this long; after that the comment stands as others replied to it.
 EDIT_WINDOW = timedelta(minutes=15)

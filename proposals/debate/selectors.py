@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch
 
-from .models import Comment, CommentReaction, Flag, Proposal
+from proposals.models import Comment, CommentReaction, Flag, Proposal
 
 # Top-level comments per page of the debate (with all their replies), as many as proposals per list
 # page: rendering is most of a proposal page's cost, so a long debate stays a light page for a cheap phone.

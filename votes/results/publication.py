@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import User
-from decide.live import encode_event, send_after_commit
+from decide.live.publish import encode_event, send_after_commit
 from proposals import events as proposal_events
 from proposals.models import ProposalStatus
 from proposals.services import proposal_transition
-
-from .models import Poll
-from .results_permissions import results_publish_refusal
-from .stats import poll_results_breakdown
+from votes.models import Poll
+from votes.results.permissions import results_publish_refusal
+from votes.results.stats import poll_results_breakdown
 
 
 @transaction.atomic

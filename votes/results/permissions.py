@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from accounts.roles import ADMINISTRATOR, has_role
-
-from .models import Poll
+from votes.models import Poll
 
 
 def results_hidden_reason(poll: Poll) -> str | None:

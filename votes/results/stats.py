@@ -4,7 +4,7 @@ Every figure here comes from one grouped query (`values(...).annotate(Count)`):
 nothing loads participants or ballots into Python, so a poll with a million
 ballots costs about the grouped SQL itself. Raw counts (`*_counts`) are for
 administrators and for the publication step; what the public sees goes through
-`votes.published` (small cells suppressed).
+`votes.results.published` (small cells suppressed).
 
 A person's cell (gender by area) comes from their census record when verified,
 from what they declared on their profile otherwise, and is "unknown" when neither
@@ -27,8 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CensusRecord, District, Province
 from proposals.models import Comment, ProcessPage, Proposal, ProposalStatus, Support
-
-from .models import BallotChoice, BoothTally, Option, Participation, Poll
+from votes.models import BallotChoice, BoothTally, Option, Participation, Poll
 
 GENDERS: tuple[str, ...] = ("female", "male", "another", "unknown")
 AREAS: tuple[str, ...] = ("rural", "urban", "unknown")
@@ -257,7 +256,7 @@ def turnout_changed(poll: Poll) -> None:
     them when they open) no dashboard has been opened since the census last changed,
     and there is nobody to tell.
     """
-    from .consumers import send_turnout  # the consumer module owns the group name and the payload
+    from votes.consumers import send_turnout  # the consumer module owns the group name and the payload
 
     if poll_eligible_counts_cached(poll) is None:
         return

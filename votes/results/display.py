@@ -8,12 +8,12 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .charts import Bar, bar_chart
-from .exports import DATASETS, FORMATS
-from .models import Poll
-from .published import QuestionResults, StageStats, StatRow, poll_publication
-from .stats import AREA_LABELS, GENDER_LABELS, Counts, cells
-from .templatetags.results_format import stat_count, stat_index, stat_percent
+from votes.models import Poll
+from votes.results.charts import Bar, bar_chart
+from votes.results.exports import DATASETS, FORMATS
+from votes.results.published import QuestionResults, StageStats, StatRow, poll_publication
+from votes.results.stats import AREA_LABELS, GENDER_LABELS, Counts, cells
+from votes.templatetags.results_format import stat_count, stat_index, stat_percent
 
 # Below this a group is marked under-represented on charts (a share of the participants
 # at most four fifths of its share of the census).

@@ -19,20 +19,19 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from proposals.models import ProcessPage
-
-from .exports import DATASETS, FORMATS, export_checksum, export_filename, export_stream
-from .models import Poll
-from .published import process_statistics
-from .results import poll_results_publish
-from .results_display import results_context, stage_charts, turnout_rows
-from .results_permissions import (
+from votes.models import Poll
+from votes.results.display import results_context, stage_charts, turnout_rows
+from votes.results.exports import DATASETS, FORMATS, export_checksum, export_filename, export_stream
+from votes.results.permissions import (
     can_review_results,
     can_view_results,
     can_view_turnout,
     results_hidden_reason,
     results_publish_refusal,
 )
-from .stats import poll_eligible_counts, poll_turnout_counts, suppression_threshold
+from votes.results.publication import poll_results_publish
+from votes.results.published import process_statistics
+from votes.results.stats import poll_eligible_counts, poll_turnout_counts, suppression_threshold
 
 
 def _poll(poll_id: int) -> Poll:

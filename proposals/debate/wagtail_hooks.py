@@ -21,12 +21,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts.models import User
-
-from . import debate_services
-from .debate_forms import ReasonForm
-from .debate_permissions import is_moderator
-from .debate_selectors import comment_page_url, open_comment_flags
-from .models import Comment, Flag
+from proposals.debate import services as debate_services
+from proposals.debate.forms import ReasonForm
+from proposals.debate.permissions import is_moderator
+from proposals.debate.selectors import comment_page_url, open_comment_flags
+from proposals.models import Comment, Flag
 
 
 def _moderator(request: HttpRequest) -> User:
@@ -99,7 +98,7 @@ def flags_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def author_block(request: HttpRequest, pk: int) -> HttpResponse:
-    from .services import user_block  # the proposals work owns blocking; it takes comments off live pages
+    from proposals.services import user_block  # the proposals work owns blocking; it takes comments off live pages
 
     moderator = _moderator(request)
     comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .models import Comment
+from proposals.models import Comment
 
 COMMENT_TEMPLATE = "proposals/debate/_comment.html"
 COMMENT_MAIN_TEMPLATE = "proposals/debate/_comment_main.html"

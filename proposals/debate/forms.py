@@ -8,9 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from decide.sanitize import clean_html, plain_text
-
-from .debate_services import COMMENT_MAX_CHARS, REASON_MAX_CHARS
-from .models import Stance
+from proposals.debate.services import COMMENT_MAX_CHARS, REASON_MAX_CHARS
+from proposals.models import Stance
 
 
 class CommentForm(forms.Form):

@@ -1,7 +1,7 @@
 """Debate actions as plain forms: POST, then a redirect back to the comment on the proposal page.
 
 Views parse, look up, call one service and answer; the rules live in
-`debate_permissions` and `debate_services`. A refusal or bad input gets a page
+`permissions` and `services` of this package. A refusal or bad input gets a page
 that says why (403 / 400) with the form kept, never a 500.
 """
 
@@ -20,12 +20,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
-
-from . import debate_services as services
-from .debate_forms import CommentEditForm, CommentForm, FlagForm, LockForm, ModerationForm, ReactionForm
-from .debate_permissions import comment_can_moderate, debate_can_lock, debate_can_view
-from .debate_selectors import comment_page_url, proposal_page_url
-from .models import Comment, Proposal
+from proposals.debate import services as services
+from proposals.debate.forms import CommentEditForm, CommentForm, FlagForm, LockForm, ModerationForm, ReactionForm
+from proposals.debate.permissions import comment_can_moderate, debate_can_lock, debate_can_view
+from proposals.debate.selectors import comment_page_url, proposal_page_url
+from proposals.models import Comment, Proposal
 
 ACTION_TEMPLATE = "proposals/debate/comment_action.html"
 # Per person, and per address (generous: a whole village may share one connection).

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import debate_views
+from proposals.debate import views as debate_views
 
 urlpatterns = [
     path("<int:proposal_id>/comments/", debate_views.comment_create, name="comment_create"),

@@ -49,7 +49,7 @@ def _publisher_loop() -> asyncio.AbstractEventLoop:
 
 
 def send_to_group_now(group: str, text: str) -> None:
-    """Send pre-encoded `text` to every socket in `group` (decide.fanout hands it to each local socket)."""
+    """Send pre-encoded `text` to every socket in `group` (decide.live.fanout hands it to each local socket)."""
     layer = get_channel_layer()
     if layer is None:
         return

@@ -7,7 +7,7 @@ with the Redis pub/sub layer a subscription per socket. With a thousand viewers
 that was 268 µs of server CPU per delivery and seconds of backlog (bench, issue 8).
 
 Here each server process (each event loop) holds ONE channel per group, joined
-to the group in the channel layer (`decide.live.send_to_group_now` still does
+to the group in the channel layer (`decide.live.publish.send_to_group_now` still does
 one `group_send` per event: one Redis PUBLISH with the pub/sub layer). When an
 event arrives, the hub hands its already-encoded text to every local socket of
 the group, and each socket writes it straight to the ASGI server: no task, no

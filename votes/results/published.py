@@ -13,9 +13,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from proposals.models import ProcessPage
-
-from .models import Option, Poll, Question
-from .stats import (
+from votes.models import Option, Poll, Question
+from votes.results.stats import (
     AREA_LABELS,
     AREAS,
     GENDER_LABELS,
@@ -32,7 +31,7 @@ from .stats import (
     process_eligible_counts,
     process_stage_counts,
 )
-from .suppression import SuppressionMask, suppress
+from votes.results.suppression import SuppressionMask, suppress
 
 ALL = "all"
 ALL_LABEL = _("All")

@@ -15,9 +15,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .models import BallotChoice, Poll
-from .published import ALL, QuestionResults, StageStats, poll_publication
-from .stats import cells
+from votes.models import BallotChoice, Poll
+from votes.results.published import ALL, QuestionResults, StageStats, poll_publication
+from votes.results.stats import cells
 
 DATASETS: tuple[str, ...] = ("results", "statistics", "bulletin")
 FORMATS: dict[str, str] = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
