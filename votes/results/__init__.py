@@ -1,0 +1,1 @@
+"""Results of a poll: statistics by group, suppression, publication, charts, exports and their pages."""
