@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -37,6 +38,15 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def english(settings: Any) -> None:
+    """Pages in the source language, whatever translations are compiled: tests read English words.
+
+    Use it per module with `pytestmark = pytest.mark.usefixtures("english")`.
+    """
+    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture
