@@ -123,6 +123,10 @@ class User(AbstractUser):
     )
     blocked_at = models.DateTimeField(_("blocked at"), null=True, blank=True)
     blocked_reason = models.TextField(_("reason for blocking"), blank=True)
+    # Every message this person receives (in-app, email, SMS) is written in this language.
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     objects = UserManager()  # type: ignore[misc]
 
