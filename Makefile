@@ -5,18 +5,35 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install messages-compiled run test test-e2e lint typecheck bench bench-smoke messages clean
+.PHONY: install lock upgrade messages-compiled run test test-e2e lint typecheck bench bench-smoke messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# Reinstall only when the dependency list changes.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+# Install exactly the hashed lock (requirements-dev.lock: runtime + dev tools), then Decide itself
+# without dependencies; reinstall only when the lock or pyproject.toml changes. A lock that no longer
+# matches pyproject.toml stops here with what to run (deploy/lock.py compares contents, not file times).
+$(STAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/python deploy/lock.py check
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Recompile the locks after editing pyproject.toml (other pins kept); `upgrade` refreshes every pin.
+# uv is one of the locked dev tools, so the venv is created from the lock first when it exists.
+lock: | $(BIN)/python
+	@test -x $(BIN)/uv || $(BIN)/pip install --quiet "uv>=0.5,<1"
+	$(BIN)/python deploy/lock.py compile
+
+upgrade: | $(BIN)/python
+	@test -x $(BIN)/uv || $(BIN)/pip install --quiet "uv>=0.5,<1"
+	$(BIN)/python deploy/lock.py compile --upgrade
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
 
 # Compiled with polib, so a machine without GNU gettext can still build the translations.
 messages-compiled: $(STAMP)
