@@ -12,6 +12,7 @@ from django.test import Client
 
 from accounts.models import User
 from tests.factories import UserFactory
+from tests.support.sms_provider import INBOUND_SECRET, FakeSmsProvider
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 ON_REDIS = bool(os.environ.get("REDIS_URL"))
@@ -59,3 +60,16 @@ def citizen_client(citizen: User) -> Client:
     client = Client()
     client.force_login(citizen)
     return client
+
+
+@pytest.fixture
+def sms_provider(settings: Any) -> Iterator[FakeSmsProvider]:
+    """The real HTTP SMS backend, pointed at a local fake provider (tests/support/sms_provider.py)."""
+    provider = FakeSmsProvider().start()
+    settings.SMS_GATEWAY = "accounts.sms.http.HttpSMSGateway"
+    settings.SMS_HTTP_URL = provider.url
+    settings.SMS_HTTP_TOKEN = "test-token"
+    settings.SMS_HTTP_TIMEOUT = 1.0
+    settings.SMS_INBOUND_SECRET = INBOUND_SECRET
+    yield provider
+    provider.stop()

@@ -1,28 +1,29 @@
-"""Sending a verification code by SMS, through a gateway chosen in settings.SMS_GATEWAY."""
+"""Development gateway: messages go to the log, where the developer reads them (`make run`)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+import secrets
 
 from django.conf import settings
-from django.utils.module_loading import import_string
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from accounts.sms.gateway import SIGNATURE_HEADER, InboundSms, SmsSignatureInvalid, inbound_from_body, signature_matches
 
 logger = logging.getLogger(__name__)
 
 
-class SMSGateway(Protocol):
-    def send(self, *, phone: str, message: str) -> None: ...
-
-
 class ConsoleSMSGateway:
-    """Development gateway: the message goes to the log, where the developer reads the code."""
+    def send(self, *, phone: str, message: str) -> str:
+        message_id = "console-" + secrets.token_hex(8)
+        logger.warning("SMS %s to ...%s: %s", message_id, phone[-3:], message)
+        return message_id
 
-    def send(self, *, phone: str, message: str) -> None:
-        logger.warning("SMS to ...%s: %s", phone[-3:], message)
-
-
-def sms_gateway() -> SMSGateway:
-    gateway_class = import_string(getattr(settings, "SMS_GATEWAY", "accounts.sms.ConsoleSMSGateway"))
-    gateway: SMSGateway = gateway_class()
-    return gateway
+    def inbound(self, request: HttpRequest) -> InboundSms:
+        """Signed like the HTTP provider's when SMS_INBOUND_SECRET is set; unsigned only while DEBUG is on."""
+        secret = getattr(settings, "SMS_INBOUND_SECRET", "")
+        signed = signature_matches(secret, request.body, request.headers.get(SIGNATURE_HEADER))
+        if (secret or not settings.DEBUG) and not signed:
+            raise SmsSignatureInvalid(_("The signature of this message does not match."))
+        return inbound_from_body(request.body)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "accounts",
     "cms",
     "proposals",
+    "legislation",
     "votes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -242,7 +243,12 @@ CONTENT_SECURITY_POLICY = {
 CENSUS_PEPPER = os.environ.get("CENSUS_PEPPER", "")
 # Published statistics cells smaller than this are suppressed (site settings may raise it).
 STATS_SUPPRESSION_THRESHOLD = int(os.environ.get("STATS_SUPPRESSION_THRESHOLD", "10"))
-SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "accounts.sms.ConsoleSMSGateway")
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "accounts.sms.console.ConsoleSMSGateway")
+# The HTTP provider (accounts.sms.http.HttpSMSGateway): where to post, its token, the secret that signs inbound messages.
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "5"))
+SMS_INBOUND_SECRET = os.environ.get("SMS_INBOUND_SECRET", "")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "decide.views.rate_limited"
 

@@ -8,5 +8,6 @@ from typing import ClassVar
 class OutboxSMSGateway:
     outbox: ClassVar[list[tuple[str, str]]] = []
 
-    def send(self, *, phone: str, message: str) -> None:
+    def send(self, *, phone: str, message: str) -> str:
         self.outbox.append((phone, message))
+        return f"outbox-{len(self.outbox)}"

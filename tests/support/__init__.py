@@ -1,0 +1,1 @@
+"""Test support code shared across the suite (not tests themselves)."""
