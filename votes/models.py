@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Area, CensusRecord, District, Gender, Province
+from legislation.models import Version
 from proposals.models import ProcessPage, Proposal
 
 
@@ -32,6 +33,15 @@ class Poll(models.Model):
     process = models.ForeignKey(ProcessPage, verbose_name=_("process"), on_delete=models.PROTECT, related_name="polls")
     proposals = models.ManyToManyField(
         Proposal, verbose_name=_("proposals put to the vote"), related_name="polls", blank=True
+    )
+    # The exact text put to the vote when the poll decides a bill drafted in legislation.
+    version = models.ForeignKey(
+        Version,
+        verbose_name=_("version of the bill put to the vote"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="polls",
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)

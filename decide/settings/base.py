@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cms",
     "proposals",
     "legislation",
+    "legislation",
     "votes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
