@@ -1,0 +1,1 @@
+"""The security suite: login paths and MFA, URL x role matrix, XSS corpus, races, fault injection, API fuzzing."""
