@@ -188,6 +188,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Decide] "
+# Client address through trusted proxies only; failed sign-ins counted per account AND client address.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Decide"
 LOGIN_REDIRECT_URL = "/"
@@ -252,6 +254,10 @@ SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "5"))
 SMS_INBOUND_SECRET = os.environ.get("SMS_INBOUND_SECRET", "")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "decide.views.rate_limited"
+# Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); the shipped nginx reaches the
+# app over loopback. Every rate limit (django-ratelimit, allauth) keys on decide.addresses.client_address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+RATELIMIT_IP_META_KEY = "decide.addresses.client_address"
 
 LOGGING = {
     "version": 1,

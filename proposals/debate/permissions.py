@@ -7,6 +7,7 @@ so a rule changes in one place. `*_refusal` variants return the reason in words
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -63,9 +64,16 @@ def debate_open_refusal(proposal: Proposal) -> str | None:
     return None
 
 
-def comment_post_refusal(user: Any, proposal: Proposal) -> str | None:
+# Why nobody may write now; an app that hosts comments under its own calendar (a text being
+# annotated) passes its own, keeping the debate's rules on who may write.
+OpenRefusal = Callable[[Proposal], str | None]
+
+
+def comment_post_refusal(
+    user: Any, proposal: Proposal, *, open_refusal: OpenRefusal = debate_open_refusal
+) -> str | None:
     """Why `user` may not comment on (or react in) `proposal`'s debate now; None when they may."""
-    return _participant_refusal(user) or debate_open_refusal(proposal)
+    return _participant_refusal(user) or open_refusal(proposal)
 
 
 def comment_can_post(user: Any, proposal: Proposal) -> bool:

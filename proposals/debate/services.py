@@ -20,6 +20,7 @@ from accounts.models import User
 from decide.sanitize import clean_html, plain_text
 from proposals import events
 from proposals.debate.permissions import (
+    OpenRefusal,
     comment_can_delete,
     comment_can_flag,
     comment_can_moderate,
@@ -28,6 +29,7 @@ from proposals.debate.permissions import (
     comment_post_refusal,
     comment_react_refusal,
     debate_can_lock,
+    debate_open_refusal,
 )
 from proposals.debate.rendering import comment_html, comment_main_html, render_per_language
 from proposals.models import Comment, CommentReaction, Flag, Proposal, Stance
@@ -73,10 +75,17 @@ def _fresh(comment: Comment) -> Comment:
 
 @transaction.atomic
 def comment_create(
-    *, author: User, proposal: Proposal, body: str, stance: str = Stance.NEUTRAL, parent: Comment | None = None
+    *,
+    author: User,
+    proposal: Proposal,
+    body: str,
+    stance: str = Stance.NEUTRAL,
+    parent: Comment | None = None,
+    open_refusal: OpenRefusal = debate_open_refusal,
 ) -> Comment:
+    """A comment (or reply) in `proposal`'s debate; `open_refusal` says when writing is open (default: its phase)."""
     proposal = Proposal.objects.select_related("process").get(pk=proposal.pk)
-    refusal = comment_post_refusal(author, proposal)
+    refusal = comment_post_refusal(author, proposal, open_refusal=open_refusal)
     if refusal:
         raise DebateRefused(refusal)
     if parent is not None:
