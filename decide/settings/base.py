@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "daphne",
     "decide",
     "accounts",
+    "notifications",
     "cms",
     "proposals",
     "legislation",
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -218,6 +221,20 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# A mail server that hangs fails the delivery (retried later) instead of holding the worker.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+
+# Background work. "default" keeps Wagtail's own small tasks inline as before; "background" is the
+# database queue that `manage.py worker` (started by `make run`) works through:
+# notification fan-out and delivery, newsletters, census imports.
+TASKS: dict[str, Any] = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {
+        "BACKEND": os.environ.get("BACKGROUND_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "notifications", "census"],
+    },
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Decide <no-reply@decide.local>")
 
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Decide La Libertad")
