@@ -97,9 +97,14 @@ class CensusRecord(models.Model):
 
 
 class User(AbstractUser):
-    """An account. `census_record` set means verified; email is the sign-in identity."""
+    """An account. `census_record` set means verified; email is the sign-in identity when there is one.
 
-    email = models.EmailField(_("email address"), unique=True)
+    An officer at a desk may open an account for a person with no email: it has a public
+    name, maybe a phone, and signs in with one-time codes the officer hands over (LoginCode).
+    """
+
+    # NULL, not "", for accounts without email: unique ignores NULLs, so many can have none.
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
     display_name = models.CharField(_("public name"), max_length=80, blank=True)
     census_record = models.OneToOneField(
         CensusRecord,
@@ -128,6 +133,12 @@ class User(AbstractUser):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
+    # A phone in E.164 (accounts.sms.phone_normalise), confirmed by a code sent to it; one account per phone.
+    phone = models.CharField(_("mobile phone"), max_length=16, unique=True, null=True, blank=True)
+    phone_confirmed_at = models.DateTimeField(_("phone confirmed at"), null=True, blank=True)
+    # The person texted STOP: no SMS is sent to this phone until they text START (or change it in settings).
+    sms_opt_out_at = models.DateTimeField(_("SMS stopped at"), null=True, blank=True)
+
     objects = UserManager()  # type: ignore[misc]
 
     class Meta(AbstractUser.Meta):
@@ -136,6 +147,11 @@ class User(AbstractUser):
                 condition=Q(census_record__isnull=True) | Q(verified_at__isnull=False),
                 name="user_verified_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(phone__isnull=False) | Q(phone_confirmed_at__isnull=True),
+                name="user_confirmed_phone_exists",
+            ),
+            models.CheckConstraint(condition=~Q(email=""), name="user_email_null_not_empty"),
         ]
 
     @property
@@ -148,7 +164,14 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return self.display_name or self.email.split("@", 1)[0]
+        return self.display_name or (self.email or "").split("@", 1)[0] or str(_("Citizen"))
+
+    @property
+    def sms_phone(self) -> str | None:
+        """The phone SMS may be sent to: confirmed, and the person has not texted STOP."""
+        if self.phone and self.phone_confirmed_at and self.sms_opt_out_at is None:
+            return self.phone
+        return None
 
 
 class AuditEntry(models.Model):
@@ -221,3 +244,35 @@ class VerificationCode(models.Model):
 
     def __str__(self) -> str:
         return f"verification code for account #{self.user_id}"
+
+
+class LoginCode(models.Model):
+    """A one-time sign-in code an officer hands to a person at a desk (no email needed).
+
+    Only the code's SHA-256 is kept; a code works once, before it expires.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"login code for account #{self.user_id}"
+
+
+class PhoneConfirmation(models.Model):
+    """A pending phone confirmation: the code sent by SMS, hashed; one pending per account."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_phone")
+    phone = models.CharField(max_length=16)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"phone confirmation for account #{self.user_id}"
