@@ -65,18 +65,6 @@ def _labels(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-LOCKED_WHEN_OPEN = (
-    "process",
-    "proposals",
-    "opens_at",
-    "closes_at",
-    "scope_province",
-    "scope_district",
-    "allow_web",
-    "allow_booth",
-)
-
-
 class PollAdminForm(forms.ModelForm):
     question_text = forms.CharField(
         label=_("First question"),
@@ -105,7 +93,8 @@ class PollAdminForm(forms.ModelForm):
             for name in ("question_text", "option_labels", "max_choices"):
                 del self.fields[name]
             if self.instance.has_opened():
-                for name in LOCKED_WHEN_OPEN:
+                # The services' list of what may still change decides; everything else is locked.
+                for name in set(self.fields) - services.POLL_FIELDS_EDITABLE_WHEN_OPEN:
                     self.fields[name].disabled = True
                     self.fields[name].help_text = _("Locked: the poll has opened.")
 

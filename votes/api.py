@@ -22,7 +22,7 @@ from decide.pagination import PAGE_SIZE, LazyMap, StrictPageNumberPagination
 from proposals.models import PUBLIC_STATUSES
 from proposals.selectors import public_process_pages
 from votes.results.exports import results_records, statistics_records
-from votes.results.permissions import can_view_results, results_hidden_reason
+from votes.results.permissions import results_refusal
 from votes.results.published import poll_publication, process_statistics
 from votes.results.stats import suppression_threshold
 
@@ -129,10 +129,8 @@ def _published_poll(poll_id: int) -> Poll:
     poll = _public_polls().filter(pk=poll_id).first()
     if poll is None:
         raise HttpError(404, _("There is no poll with this number."))
-    if reason := results_hidden_reason(poll):
-        raise HttpError(403, reason)
-    if not can_view_results(None, poll):
-        raise HttpError(404, _("The results of this poll are not yet published."))
+    if refusal := results_refusal(None, poll):
+        raise HttpError(refusal.status, refusal.message)
     return poll
 
 

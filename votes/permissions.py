@@ -75,6 +75,8 @@ def can_enter_tallies(user: object, booth: Booth) -> bool:
     return can_operate_booths(user, poll) and poll.is_closed() and not poll.results_published
 
 
-def results_visible(poll: Poll) -> bool:
-    """Per-option counts exist for nobody, administrators included, until the poll closes."""
-    return poll.is_closed()
+def results_hidden_reason(poll: Poll) -> str | None:
+    """Why per-option counts exist for nobody, administrators included, or None once the poll has closed."""
+    if not poll.is_closed():
+        return _("Results are hidden from everyone, administrators included, until the poll closes.")
+    return None

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from accounts.models import CensusRecord
 
 from .models import Ballot, BallotChoice, Booth, BoothTally, Channel, Option, Participation, Poll, Question
-from .permissions import results_visible
+from .permissions import results_hidden_reason
 
 
 class ResultsHidden(Exception):
@@ -121,7 +121,7 @@ def has_participated(*, poll: Poll, census_record_id: int | None) -> bool:
 
 
 def _require_closed(poll: Poll) -> None:
-    if not results_visible(poll):
+    if results_hidden_reason(poll):
         raise ResultsHidden(f"poll {poll.pk} has not closed")
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +22,8 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from accounts.selectors import census_record_lookup
+from decide.middleware import refusal_response
+from decide.refusals import Refused
 
 from . import permissions, selectors, services
 from .forms import BallotForm, BoothConfirmForm, BoothLookupForm, BoothOpenForm, BoothTallyForm, ReceiptCheckForm
@@ -46,6 +49,11 @@ def _refused(request: HttpRequest, poll: Poll, message: str, status: int) -> Htt
     return render(request, "votes/refused.html", {"poll": poll, "message": message}, status=status)
 
 
+def _refusal_page(request: HttpRequest, poll: Poll, refusal: Refused) -> HttpResponse:
+    back = reverse("votes:detail", args=[poll.pk])
+    return refusal_response(request, refusal, back_url=back, back_label=_("Back to the poll"))
+
+
 @require_GET
 def poll_list(request: HttpRequest) -> HttpResponse:
     return render(request, "votes/poll_list.html", {"polls": selectors.poll_list()})
@@ -64,7 +72,7 @@ def poll_detail(request: HttpRequest, poll_id: int) -> HttpResponse:
         "refusal": permissions.ballot_refusal(user, poll),
         "has_voted": selectors.has_participated(poll=poll, census_record_id=census_id),
         "can_operate_booths": permissions.can_operate_booths(user, poll),
-        "results_visible": permissions.results_visible(poll),
+        "results_visible": results_permissions.results_refusal(user, poll) is None,
         "can_review_results": results_permissions.can_review_results(user, poll),
         "can_view_turnout": results_permissions.can_view_turnout(user, poll),
     }
@@ -151,8 +159,8 @@ def ballot_confirm(request: HttpRequest, poll_id: int) -> HttpResponse:
 @require_GET
 def bulletin(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = _poll(poll_id)
-    if not permissions.results_visible(poll):
-        return _refused(request, poll, _("The bulletin of ballots is published when the poll closes."), 403)
+    if refusal := results_permissions.results_refusal(request.user, poll):
+        return _refusal_page(request, poll, refusal)
     page = Paginator(selectors.poll_bulletin(poll), BULLETIN_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.poll_web_totals(poll)
     options = [(option, counts.get(option.pk, 0)) for option in selectors.poll_options(poll)]
@@ -165,7 +173,7 @@ def bulletin(request: HttpRequest, poll_id: int) -> HttpResponse:
 def receipt_check(request: HttpRequest, poll_id: int) -> HttpResponse:
     """POST, so receipt codes never appear in URLs or access logs."""
     poll = _poll(poll_id)
-    visible = permissions.results_visible(poll)
+    visible = permissions.results_hidden_reason(poll) is None  # a receipt shows one ballot, to its holder
     form = ReceiptCheckForm(request.POST or None)
     context: dict[str, object] = {"poll": poll, "form": form, "visible": visible}
     if request.method == "POST":

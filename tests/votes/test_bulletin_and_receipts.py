@@ -9,6 +9,7 @@ from django.urls import reverse
 from tests.factories import PollFactory, UserFactory, VerifiedUserFactory
 from votes import selectors, services
 from votes.models import Booth, Participation
+from votes.results.publication import poll_results_publish
 
 from .helpers import (
     close,
@@ -79,7 +80,8 @@ def test_bulletin_recount_equals_totals_and_receipts_are_counted_as_cast() -> No
     assert {pk: recount.get(pk, 0) + booth_part.get(pk, 0) for pk in totals} == totals
     assert Participation.objects.filter(poll=poll).count() == sum(totals.values())
 
-    # The public bulletin page lists every receipt hash with its choice.
+    # Once published, the public bulletin page lists every receipt hash with its choice.
+    poll_results_publish(poll=poll, actor=UserFactory(roles=["administrator"]))
     page = Client().get(reverse("votes:bulletin", args=[poll.pk]))
     assert page.status_code == 200
     body = page.content.decode()
@@ -115,6 +117,7 @@ def test_bulletin_is_paginated() -> None:
     for _ in range(3):
         vote(voter_client(), poll, options(poll)[0])
     close(poll)
+    poll_results_publish(poll=poll, actor=UserFactory(roles=["administrator"]))
     original = views.BULLETIN_PAGE_SIZE
     views.BULLETIN_PAGE_SIZE = 2
     try:
@@ -130,7 +133,6 @@ def test_bulletin_is_paginated() -> None:
 
 def test_bulletin_recount_equals_the_published_totals() -> None:
     from accounts.models import AuditEntry
-    from votes.results.publication import poll_results_publish
 
     poll = PollFactory()
     yes, no, abstain = options(poll)

@@ -10,19 +10,47 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from accounts.roles import ADMINISTRATOR, has_role
+from decide.refusals import NotAllowed, NotFound, Refused
 from votes.models import Poll
+from votes.permissions import results_hidden_reason
+
+__all__ = [
+    "can_publish_results",
+    "can_review_results",
+    "can_view_turnout",
+    "results_hidden_reason",
+    "results_publish_refusal",
+    "results_refusal",
+    "results_review_refusal",
+]
 
 
-def results_hidden_reason(poll: Poll) -> str | None:
-    """Why nobody at all may see this poll's results yet, or None once it has closed."""
-    if not poll.is_closed():
-        return _("Results are hidden from everyone, administrators included, until the poll closes.")
+def results_refusal(user: object, poll: Poll) -> Refused | None:
+    """Why `user` may not see this poll's results, totals or ballots, or None: the one rule for every reader.
+
+    Every page, download, bulletin and API route of results asks this. Before the close nobody
+    (403); after the close and before publication nobody either, administrators reading them
+    only through the review (404, "not yet published"); once published, everyone alike.
+    """
+    if reason := results_hidden_reason(poll):
+        return NotAllowed(reason)
+    if not poll.results_published:
+        return NotFound(_("The results of this poll are not yet published."))
+    return None
+
+
+def results_review_refusal(user: object, poll: Poll) -> Refused | None:
+    """Why `user` may not review this poll's results before publication, or None (administrators, after the close)."""
+    if reason := results_hidden_reason(poll):
+        return NotAllowed(reason)
+    if not has_role(user, ADMINISTRATOR):
+        return NotAllowed(_("Only administrators review results before publication."))
     return None
 
 
 def can_review_results(user: object, poll: Poll) -> bool:
     """The administrators' review before publication: only after the close."""
-    return has_role(user, ADMINISTRATOR) and results_hidden_reason(poll) is None
+    return results_review_refusal(user, poll) is None
 
 
 def results_publish_refusal(user: object, poll: Poll) -> str | None:
@@ -38,11 +66,6 @@ def results_publish_refusal(user: object, poll: Poll) -> str | None:
 
 def can_publish_results(user: object, poll: Poll) -> bool:
     return results_publish_refusal(user, poll) is None
-
-
-def can_view_results(user: object, poll: Poll) -> bool:
-    """The public results page, exports and API: published results only, for everyone alike."""
-    return poll.results_published and poll.is_closed()
 
 
 def can_view_turnout(user: object, poll: Poll) -> bool:

@@ -24,10 +24,11 @@ from votes.results.display import results_context, stage_charts, turnout_rows
 from votes.results.exports import DATASETS, FORMATS, export_checksum, export_filename, export_stream
 from votes.results.permissions import (
     can_review_results,
-    can_view_results,
     can_view_turnout,
     results_hidden_reason,
     results_publish_refusal,
+    results_refusal,
+    results_review_refusal,
 )
 from votes.results.publication import poll_results_publish
 from votes.results.published import process_statistics
@@ -44,10 +45,8 @@ def _hidden(request: HttpRequest, poll: Poll, message: str, status: int) -> Http
 
 
 def _published_or_refusal(request: HttpRequest, poll: Poll) -> HttpResponse | None:
-    if reason := results_hidden_reason(poll):
-        return _hidden(request, poll, reason, 403)
-    if not can_view_results(request.user, poll):
-        return _hidden(request, poll, _("The results of this poll are not yet published."), 404)
+    if refusal := results_refusal(request.user, poll):
+        return _hidden(request, poll, refusal.message, refusal.status)
     return None
 
 
@@ -65,8 +64,8 @@ def results_review(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = _poll(poll_id)
     if reason := results_hidden_reason(poll):
         return _hidden(request, poll, reason, 403)
-    if not can_review_results(request.user, poll):
-        raise PermissionDenied(_("Only administrators review results before publication."))
+    if refusal := results_review_refusal(request.user, poll):
+        raise refusal
     context = results_context(poll, suppression_threshold(request))
     context["publish_refusal"] = results_publish_refusal(request.user, poll)
     return render(request, "votes/results/review.html", context)
