@@ -122,9 +122,7 @@ class Section(models.Model):
             models.UniqueConstraint(fields=["draft", "key"], name="section_key_unique"),
             models.UniqueConstraint(fields=["draft", "position"], name="section_position_unique"),
             models.CheckConstraint(condition=Q(kind__in=SectionKind.values), name="section_kind_valid"),
-            models.CheckConstraint(
-                condition=~Q(kind="article") | ~Q(text=""), name="section_article_has_text"
-            ),
+            models.CheckConstraint(condition=~Q(kind="article") | ~Q(text=""), name="section_article_has_text"),
         ]
 
     def __str__(self) -> str:
