@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("proposals/", include("proposals.urls")),
     path("legislation/", include("legislation.urls")),
     path("polls/", include("votes.urls")),
