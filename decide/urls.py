@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from decide import views
+from decide import metrics, views
 from decide.api import api, api_docs
 
 handler400 = "decide.views.bad_request"
@@ -17,6 +17,7 @@ handler500 = "decide.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

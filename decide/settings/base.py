@@ -96,6 +96,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one JSON line per request with its id, and the latency histogram of /metrics.
+    "decide.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -276,10 +278,28 @@ RATELIMIT_VIEW = "decide.views.rate_limited"
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 RATELIMIT_IP_META_KEY = "decide.addresses.client_address"
 
+# Every log line carries the id of the request (or task) it belongs to. LOG_FORMAT=json (the
+# production default) writes one JSON object per line for the log collector; "text" reads better in a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "decide.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
@@ -290,3 +310,14 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "decide.views.csrf_failure"
+
+# /metrics (Prometheus) answers only these client addresses or networks (as seen through the trusted proxies).
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+# Read from the database at each scrape; each app names its own collector (nothing imports upward).
+METRICS_COLLECTORS = [
+    "decide.metrics.TaskQueueCollector",
+    "decide.metrics.WorkerHeartbeatCollector",
+    "votes.metrics.BallotCollector",
+]
+# /healthz fails when no task worker has beaten for this long (seconds); 0 leaves the worker out of the check.
+TASK_WORKER_STALE_AFTER = int(os.environ.get("TASK_WORKER_STALE_AFTER", "60"))
