@@ -7,6 +7,7 @@ constraints, not page revisions.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from decimal import Decimal
 
@@ -218,6 +219,14 @@ class ProposalKind(models.TextChoices):
     INSTITUTIONAL = "institutional", _("Institutional bill")
 
 
+SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def short_code_new() -> str:
+    """Five characters from 32 unambiguous ones: 33 million codes, typed easily on a basic phone."""
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(5))
+
+
 class Proposal(index.Indexed, models.Model):
     process = models.ForeignKey(ProcessPage, on_delete=models.CASCADE, related_name="proposals")
     title = models.CharField(_("title"), max_length=150)
@@ -241,6 +250,8 @@ class Proposal(index.Indexed, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Printed on the signature sheet and texted to support by SMS ("APOYO K3F9Q"): short, no 0/O or 1/I.
+    short_code = models.CharField(_("short code"), max_length=8, unique=True, default=short_code_new, editable=False)
 
     search_fields = [
         index.SearchField("title", boost=3),
@@ -285,16 +296,52 @@ class Proposal(index.Indexed, models.Model):
         return f"proposal.{self.pk}"
 
 
+class SupportChannel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    ASSISTED = "assisted", _("Assisted (officer desk)")
+    PAPER = "paper", _("Paper signature sheet")
+    SMS = "sms", _("SMS")
+
+
 class Support(models.Model):
-    """One per person (census record) per proposal; the unique constraint holds under any concurrency."""
+    """One per person (census record) per proposal, whatever the channel; the constraint holds under any concurrency.
+
+    A paper signature needs no account (`account` NULL); an assisted or paper support names the
+    officer who recorded it and where (`recorded_by`, `location`).
+    """
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supports")
     census_record = models.ForeignKey(CensusRecord, on_delete=models.PROTECT, related_name="supports")
-    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supports")
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="supports"
+    )
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=SupportChannel.choices, default=SupportChannel.ONLINE
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    sheet = models.ForeignKey(
+        "SignatureSheet", null=True, blank=True, on_delete=models.PROTECT, related_name="supports"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["proposal", "census_record"], name="one_support_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "census_record"], name="one_support_per_person"),
+            models.CheckConstraint(condition=Q(channel__in=SupportChannel.values), name="support_channel_valid"),
+            # Online and SMS supports come from the person's own account; paper ones from a sheet.
+            models.CheckConstraint(
+                condition=Q(channel__in=["online", "sms", "assisted"], account__isnull=False)
+                | Q(channel="paper", sheet__isnull=False),
+                name="support_channel_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=["online", "sms"]) | Q(recorded_by__isnull=False),
+                name="support_officer_recorded",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"support #{self.pk} of proposal {self.proposal_id}"
@@ -408,3 +455,75 @@ class ProposalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"event #{self.pk} {self.kind}"
+
+
+class SignatureSheet(models.Model):
+    """A paper signature sheet for one proposal, entered by an officer or administrator, kept with its rows.
+
+    `content_hash` is computed from the rows (keyed census hashes, never document numbers): the
+    same sheet entered twice is the same row, so a second entry changes nothing.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="signature_sheets")
+    reference = models.CharField(_("sheet number"), max_length=40, blank=True)
+    content_hash = models.CharField(max_length=64)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_counted = models.PositiveIntegerField(_("supports counted"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("already supporting"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("rows rejected"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "content_hash"], name="one_entry_per_sheet"),
+            models.CheckConstraint(
+                condition=Q(rows_total=F("rows_counted") + F("rows_duplicate") + F("rows_rejected")),
+                name="sheet_rows_add_up",
+            ),
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"signature sheet {self.reference or self.pk} of proposal {self.proposal_id}"
+
+
+class SignatureRowOutcome(models.TextChoices):
+    COUNTED = "counted", _("Counted")
+    DUPLICATE = "duplicate", _("Already supports this proposal (not counted twice)")
+    REPEATED = "repeated", _("Same person twice on this sheet")
+    NOT_FOUND = "not_found", _("Not found in the census (check the number and the birth date)")
+    OUT_OF_SCOPE = "out_of_scope", _("Lives outside the area of this process")
+    INVALID = "invalid", _("Incomplete or unreadable row")
+
+
+class SignatureRow(models.Model):
+    """One line of a sheet and what became of it. Never the document number: the census record, if any."""
+
+    sheet = models.ForeignKey(SignatureSheet, on_delete=models.CASCADE, related_name="rows")
+    line = models.PositiveSmallIntegerField(_("line"))
+    census_record = models.ForeignKey(CensusRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=SignatureRowOutcome.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sheet", "line"], name="one_outcome_per_sheet_line")]
+        ordering = ["sheet", "line"]
+
+    def __str__(self) -> str:
+        return f"line {self.line} of sheet {self.sheet_id}: {self.outcome}"
+
+
+class SmsInbound(models.Model):
+    """Every text message received, once: the provider's message id is unique, so a resent webhook is a no-op."""
+
+    provider_id = models.CharField(max_length=100, unique=True)
+    phone = models.CharField(max_length=16, db_index=True)
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    keyword = models.CharField(max_length=16, blank=True)
+    outcome = models.CharField(max_length=32)
+    reply = models.CharField(max_length=320, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"SMS {self.provider_id}: {self.outcome}"
