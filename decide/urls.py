@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from decide import metrics, views
+from accounts import login_views
 from decide.api import api, api_docs
 
 handler400 = "decide.views.bad_request"
@@ -19,9 +20,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # One sign-in path (allauth's): the admins' own login forms only send people there.
+    path("admin/login/", login_views.to_allauth_login, name="admin_login_elsewhere"),
+    path("django-admin/login/", login_views.to_allauth_login, name="django_admin_login_elsewhere"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
+    # allauth's sign-in view, answering 429 when its failed-sign-in limit refuses (same URL and name).
+    path("accounts/login/", login_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),

@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "django.contrib.admin",
+    "decide.apps.SuperuserAdminConfig",  # the Django admin: superusers only, no login form of its own
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -243,6 +243,10 @@ WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Decide La Libertad")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "json"]
+# One sign-in and one password-reset path (allauth's): Wagtail's own reset form is off.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No avatars fetched from an outside service (it would learn who opens the admin, and the CSP forbids it).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Strict Content Security Policy: no inline scripts, no third parties.
 CONTENT_SECURITY_POLICY = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -67,6 +69,20 @@ def test_opening_puts_proposals_in_vote_and_closing_shuts_booths_once() -> None:
     poll.refresh_from_db()
     assert poll.ballots_shuffled_at == stamp
     assert qualified.status == "in_vote"
+
+
+def test_the_clock_says_ballots_shuffled_once_and_nothing_during_the_grace_period() -> None:
+    poll = PollFactory()
+    close(poll)  # a minute ago: within the grace period, nothing is shuffled yet
+    said = [io.StringIO() for _ in range(4)]
+    call_command("close_polls", stdout=said[0])
+    call_command("close_polls", stdout=said[1])
+    assert said[0].getvalue() == said[1].getvalue() == ""
+    Poll.objects.filter(pk=poll.pk).update(closes_at=poll.closes_at - services.SHUFFLE_GRACE)
+    call_command("close_polls", stdout=said[2])
+    call_command("close_polls", stdout=said[3])
+    assert said[2].getvalue() == f"Poll {poll.pk}: closed (ballots shuffled).\n"
+    assert said[3].getvalue() == ""
 
 
 def test_shuffle_hides_the_cast_order_and_keeps_every_ballot() -> None:

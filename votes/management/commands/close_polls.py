@@ -52,11 +52,21 @@ class Command(BaseCommand):
             moved = services.poll_open(poll=poll)
             if moved:
                 self.stdout.write(f"Poll {poll.pk}: {len(moved)} proposal(s) now in vote.")
+        # Only polls with something to do now: open booths, or ballots unshuffled past the grace period
+        # (before it, casts that passed the open check may still be committing: nothing to do, nothing to say).
         closing = (
             Poll.objects.filter(closes_at__lte=now)
-            .filter(Q(ballots_shuffled_at__isnull=True) | Q(booths__closed_at__isnull=True, booths__isnull=False))
+            .filter(
+                Q(ballots_shuffled_at__isnull=True, closes_at__lte=now - services.SHUFFLE_GRACE)
+                | Q(booths__closed_at__isnull=True, booths__isnull=False)
+            )
             .distinct()
         )
         for poll in closing:
+            unshuffled = poll.ballots_shuffled_at is None
             booths = services.poll_close(poll=poll)
-            self.stdout.write(f"Poll {poll.pk}: closed ({booths} booth(s) shut, ballots shuffled).")
+            done = [f"{booths} booth(s) shut"] if booths else []
+            if unshuffled and poll.ballots_shuffled_at is not None:  # poll_close stamps the instance it shuffled
+                done.append("ballots shuffled")
+            if done:
+                self.stdout.write(f"Poll {poll.pk}: closed ({', '.join(done)}).")
