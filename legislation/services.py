@@ -136,6 +136,43 @@ def draft_create(
     return draft
 
 
+@transaction.atomic
+def draft_calendar_update(
+    *,
+    actor: User,
+    draft: Draft,
+    reading_opens: datetime,
+    annotation_opens: datetime,
+    annotation_closes: datetime,
+    amendments_opens: datetime,
+    amendments_closes: datetime,
+    final_text_on: datetime,
+) -> Draft:
+    """Move the drafting calendar; the phase predicates read it at every request."""
+    if not can_create_institutional_bill(actor):
+        raise NotAllowed(_("Only administrators change the drafting calendar."))
+    locked = Draft.objects.select_for_update().get(pk=draft.pk)
+    dates = {
+        "reading_opens": reading_opens,
+        "annotation_opens": annotation_opens,
+        "annotation_closes": annotation_closes,
+        "amendments_opens": amendments_opens,
+        "amendments_closes": amendments_closes,
+        "final_text_on": final_text_on,
+    }
+    for name, value in dates.items():
+        setattr(locked, name, value)
+    try:
+        locked.full_clean()
+    except ValidationError as exc:
+        raise Invalid(" ".join(exc.messages)) from exc
+    locked.save(update_fields=list(dates))
+    audit_record(
+        actor=actor, action="legislation.calendar", target=locked, detail={k: v.isoformat() for k, v in dates.items()}
+    )
+    return locked
+
+
 def latest_version(draft: Draft) -> Version:
     version = draft.versions.order_by("-number").first()
     assert version is not None  # draft_create writes version 1 with the draft

@@ -87,7 +87,9 @@ def article_url(section: Section) -> str:
 def _bill(draft: Draft) -> dict[str, Any]:
     """What every page of the bill shows around its content (title, links to the bill and its debate)."""
     return {
-        **_bill(draft),
+        "draft": draft,
+        "proposal": draft.proposal,
+        "process": draft.proposal.process,
         "proposal_url": proposal_page_url(draft.proposal),
     }
 
