@@ -190,6 +190,66 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = "<p>Estoy de acuerdo.</p>"
 
 
+# --- legislation --------------------------------------------------------------------
+
+
+def bill_text(articles: int, *, words: int = 40) -> str:
+    """A water-use ordinance in Spanish with `articles` articles under two chapters, as an administrator pastes it."""
+    lines = ["ORDENANZA REGIONAL SOBRE EL USO DEL AGUA", "", "Capítulo I", "Disposiciones generales", ""]
+    filler = " ".join(["el", "agua", "de", "riego", "se", "distribuye", "por", "turnos", "entre", "usuarios"] * 8)
+    for n in range(1, articles + 1):
+        if n == articles // 2 + 1:
+            lines += ["Capítulo II", "De los usuarios", ""]
+        body = " ".join(filler.split()[: max(words - 8, 1)])
+        lines += [f"Artículo {n}. Materia {n}", f"La junta regula la materia {n}: {body}.", ""]
+    return "\n".join(lines)
+
+
+def legislation_draft(
+    *,
+    articles: int = 8,
+    phases_open: tuple[str, ...] = ("annotation", "amendments"),
+    proposal: Any = None,
+    administrator: Any = None,
+    words: int = 40,
+) -> Any:
+    """A bill with its text imported through the service (version 1), its drafting phases open as named.
+
+    `phases_open` may name "annotation", "amendments", "final_text" (annotation and amendments then
+    closed) or "upcoming" (nothing readable yet); reading is open otherwise.
+    """
+    from legislation.importer import parse_text
+    from legislation.services import SectionInput, draft_create
+
+    now = timezone.now()
+    day = timedelta(days=1)
+    administrator = administrator or UserFactory(roles=[ADMINISTRATOR])
+    if proposal is None:
+        proposal = ProposalFactory(kind="institutional", author=administrator, title="Ordenanza regional del agua")
+    shift = 100 * day if "upcoming" in phases_open else 0 * day
+
+    def span(phase: str) -> tuple[Any, Any]:
+        return (now - day, now + 30 * day) if phase in phases_open else (now - 50 * day + shift, now - 40 * day + shift)
+
+    annotation, amendments = span("annotation"), span("amendments")
+    final = now - 3600 * timedelta(seconds=1) if "final_text" in phases_open else now + 35 * day
+    sections = [
+        SectionInput(kind=s.kind, number=s.number, heading=s.heading, text=s.text)
+        for s in parse_text(bill_text(articles, words=words)).sections
+    ]
+    return draft_create(
+        actor=administrator,
+        proposal=proposal,
+        sections=sections,
+        reading_opens=now - 60 * day + shift,
+        annotation_opens=annotation[0],
+        annotation_closes=annotation[1],
+        amendments_opens=amendments[0],
+        amendments_closes=amendments[1],
+        final_text_on=max(final + shift, amendments[1]),
+    )
+
+
 # --- votes --------------------------------------------------------------------------
 
 
