@@ -1,17 +1,31 @@
-"""Project-wide views: health check and the rate-limit page."""
+"""Project-wide views: health check, and the pages for refusals, errors and unreachable dependencies."""
 
 from __future__ import annotations
 
+import logging
+import sys
+import threading
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import connection
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from redis.exceptions import RedisError
+
+from decide.cache import DegradingRedisCache
+
+logger = logging.getLogger(__name__)
 
 
 def _database_status() -> str:
@@ -22,6 +36,25 @@ def _database_status() -> str:
         return "ok" if row and row[0] == 1 else "error: unexpected answer"
     except Exception as exc:  # reported, not raised: the health check must answer
         return f"error: {type(exc).__name__}"
+    finally:
+        # The check runs in a thread of its own: its connection must not outlive it.
+        connection.close()
+
+
+def _cache_status() -> str:
+    """Write and read back a fresh key (bypassing the degrade-to-miss wrapper, which would hide the fault)."""
+    token = uuid.uuid4().hex
+    key = f"healthz:{token}"
+    try:
+        backend = caches["default"]
+        if isinstance(backend, DegradingRedisCache):
+            backend.ping()
+        cache.set(key, token, timeout=10)
+        answer = cache.get(key)
+        cache.delete(key)
+    except (RedisError, OSError) as exc:
+        return f"error: {type(exc).__name__}"
+    return "ok" if answer == token else "error: value not stored"
 
 
 def _channel_layer_status() -> str:
@@ -43,10 +76,50 @@ def _channel_layer_status() -> str:
         return f"error: {type(exc).__name__}"
 
 
+# One check of each kind at a time: while a dependency hangs, repeated probes wait on the same
+# check instead of piling up threads stuck on it.
+_running: dict[str, Future[str]] = {}
+_running_lock = threading.Lock()
+
+
+def _bounded(name: str, check: Callable[[], str], timeout: float) -> str:
+    """Run `check` in its own thread and give up on it after `timeout` seconds (a hung dependency)."""
+    with _running_lock:
+        future = _running.get(name)
+        if future is None or future.done():
+            future = Future()
+            _running[name] = future
+            started = future
+
+            def run() -> None:
+                try:
+                    started.set_result(check())
+                except BaseException as exc:  # reported through the future
+                    started.set_exception(exc)
+
+            threading.Thread(target=run, name=f"healthz-{name}", daemon=True).start()
+    try:
+        return future.result(timeout=timeout)
+    except TimeoutError:
+        return f"error: no answer within {timeout:g} s"
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    status = {"database": _database_status(), "channel_layer": _channel_layer_status()}
+    """Each dependency, checked in parallel and each within HEALTH_CHECK_TIMEOUT_S: "ok" or what failed."""
+    timeout = float(settings.HEALTH_CHECK_TIMEOUT_S)
+    checks = {"database": _database_status, "cache": _cache_status, "channel_layer": _channel_layer_status}
+    answers: dict[str, Future[str]] = {}
+    for name, check in checks.items():
+        answers[name] = Future()
+        threading.Thread(
+            target=lambda n=name, c=check: answers[n].set_result(_bounded(n, c, timeout)),  # type: ignore[misc]
+            daemon=True,
+        ).start()
+    status = {name: answer.result() for name, answer in answers.items()}
     healthy = all(value == "ok" for value in status.values())
     return JsonResponse(status, status=200 if healthy else 503)
 
@@ -66,7 +139,22 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500; a database or cache that failed or timed out is a 503 naming it, not an error of ours."""
+    failed = sys.exc_info()[1]
+    if isinstance(failed, DatabaseError):
+        return dependency_unavailable(request, _("The database is not answering."))
+    if isinstance(failed, RedisError):
+        return dependency_unavailable(request, _("The cache (Redis) is not answering."))
     return render(request, "500.html", status=500)
+
+
+def dependency_unavailable(request: HttpRequest, message: str) -> HttpResponse:
+    """A 503 page that needs nothing but the template files: no database, no session, no site settings."""
+    language = get_language() or settings.LANGUAGE_CODE
+    body = render_to_string("unavailable.html", {"message": message, "LANGUAGE_CODE": language})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = "30"
+    return response
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -29,6 +29,33 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}.") from exc
+
+
+# A database that accepts connections but does not answer must cost a request seconds, not a worker:
+# every PostgreSQL session is opened with these limits (0 turns one off). Long jobs (the census
+# import) raise theirs for their own session or transaction.
+DB_CONNECT_TIMEOUT_S = env_seconds("DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT_S = env_seconds("DB_STATEMENT_TIMEOUT", 15)
+DB_LOCK_TIMEOUT_S = env_seconds("DB_LOCK_TIMEOUT", 5)
+DB_IDLE_IN_TRANSACTION_TIMEOUT_S = env_seconds("DB_IDLE_IN_TRANSACTION_TIMEOUT", 60)
+
+
+def postgres_session_options() -> str:
+    """The `options` startup parameter: server-side timeouts for every statement of the session."""
+    limits = {
+        "statement_timeout": DB_STATEMENT_TIMEOUT_S,
+        "lock_timeout": DB_LOCK_TIMEOUT_S,
+        "idle_in_transaction_session_timeout": DB_IDLE_IN_TRANSACTION_TIMEOUT_S,
+    }
+    return " ".join(f"-c {name}={int(seconds * 1000)}" for name, seconds in limits.items() if seconds > 0)
+
+
 def database_from_env() -> dict[str, Any]:
     """Parse DATABASE_URL, failing at start-up with a message (not a traceback deep in a request)."""
     url = os.environ.get("DATABASE_URL", "").strip()
@@ -36,8 +63,8 @@ def database_from_env() -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            # Writers wait for the lock instead of failing at once under concurrent requests.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # Writers wait for the lock (busy timeout) instead of failing at once under concurrent requests.
+            "OPTIONS": {"timeout": env_seconds("SQLITE_BUSY_TIMEOUT", 20), "transaction_mode": "IMMEDIATE"},
         }
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
@@ -47,6 +74,15 @@ def database_from_env() -> dict[str, Any]:
         ) from exc
     if not config.get("ENGINE") or not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL must name a database engine and a database name.")
+    if "postgresql" in str(config["ENGINE"]):
+        options: dict[str, Any] = dict(config.get("OPTIONS") or {})
+        if DB_CONNECT_TIMEOUT_S > 0:
+            options.setdefault("connect_timeout", max(int(DB_CONNECT_TIMEOUT_S), 2))  # libpq's minimum is 2 s
+        session = postgres_session_options()
+        if session:
+            # Values given in DATABASE_URL's own ?options= come last and win.
+            options["options"] = f"{session} {options.get('options', '')}".strip()
+        config["OPTIONS"] = options
     return config
 
 
@@ -86,7 +122,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "decide.apps.SuperuserAdminConfig",  # the Django admin: superusers only, no login form of its own
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -96,8 +132,6 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: one JSON line per request with its id, and the latency histogram of /metrics.
-    "decide.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,9 +188,14 @@ if REDIS_URL:
     }
     CACHES: dict[str, Any] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that logs and degrades to a miss when Redis is down or slow (decide/cache.py).
+            "BACKEND": "decide.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "decide"),
+            "OPTIONS": {
+                "socket_connect_timeout": env_seconds("REDIS_CONNECT_TIMEOUT", 0.5),
+                "socket_timeout": env_seconds("REDIS_TIMEOUT", 0.5),
+            },
         }
     }
 else:
@@ -243,10 +282,6 @@ WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Decide La Libertad")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "json"]
-# One sign-in and one password-reset path (allauth's): Wagtail's own reset form is off.
-WAGTAIL_PASSWORD_RESET_ENABLED = False
-# No avatars fetched from an outside service (it would learn who opens the admin, and the CSP forbids it).
-WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Strict Content Security Policy: no inline scripts, no third parties.
 CONTENT_SECURITY_POLICY = {
@@ -281,29 +316,16 @@ RATELIMIT_VIEW = "decide.views.rate_limited"
 # app over loopback. Every rate limit (django-ratelimit, allauth) keys on decide.addresses.client_address.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 RATELIMIT_IP_META_KEY = "decide.addresses.client_address"
+# With the cache unreachable, limits let requests through (and the outage is logged and on /healthz):
+# see decide/cache.py for why open, not closed.
+RATELIMIT_FAIL_OPEN = env_bool("RATELIMIT_FAIL_OPEN", True)
+# Each /healthz check (database, cache, channel layer) answers within this, or is reported as not answering.
+HEALTH_CHECK_TIMEOUT_S = env_seconds("HEALTH_CHECK_TIMEOUT", 3)
 
-# Every log line carries the id of the request (or task) it belongs to. LOG_FORMAT=json (the
-# production default) writes one JSON object per line for the log collector; "text" reads better in a terminal.
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "decide.requestid.RequestIdFilter"}},
-    "formatters": {
-        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["request_id"],
-            "formatter": "json" if LOG_FORMAT == "json" else "text",
-        }
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
@@ -314,14 +336,3 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "decide.views.csrf_failure"
-
-# /metrics (Prometheus) answers only these client addresses or networks (as seen through the trusted proxies).
-METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
-# Read from the database at each scrape; each app names its own collector (nothing imports upward).
-METRICS_COLLECTORS = [
-    "decide.metrics.TaskQueueCollector",
-    "decide.metrics.WorkerHeartbeatCollector",
-    "votes.metrics.BallotCollector",
-]
-# /healthz fails when no task worker has beaten for this long (seconds); 0 leaves the worker out of the check.
-TASK_WORKER_STALE_AFTER = int(os.environ.get("TASK_WORKER_STALE_AFTER", "60"))

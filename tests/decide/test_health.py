@@ -10,7 +10,7 @@ from django.test import Client
 def test_healthz_round_trips_database_and_channel_layer(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "channel_layer": "ok"}
+    assert response.json() == {"database": "ok", "cache": "ok", "channel_layer": "ok"}
 
 
 @pytest.mark.django_db
