@@ -122,7 +122,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "django.contrib.admin",
+    "decide.apps.SuperuserAdminConfig",  # the Django admin: superusers only, no login form of its own
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -132,6 +132,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one JSON line per request with its id, and the latency histogram of /metrics.
+    "decide.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -282,6 +284,10 @@ WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Decide La Libertad")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "json"]
+# One sign-in and one password-reset path (allauth's): Wagtail's own reset form is off.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# No avatars fetched from an outside service (it would learn who opens the admin, and the CSP forbids it).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Strict Content Security Policy: no inline scripts, no third parties.
 CONTENT_SECURITY_POLICY = {
@@ -322,10 +328,28 @@ RATELIMIT_FAIL_OPEN = env_bool("RATELIMIT_FAIL_OPEN", True)
 # Each /healthz check (database, cache, channel layer) answers within this, or is reported as not answering.
 HEALTH_CHECK_TIMEOUT_S = env_seconds("HEALTH_CHECK_TIMEOUT", 3)
 
+# Every log line carries the id of the request (or task) it belongs to. LOG_FORMAT=json (the
+# production default) writes one JSON object per line for the log collector; "text" reads better in a terminal.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "decide.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
@@ -336,3 +360,14 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "decide.views.csrf_failure"
+
+# /metrics (Prometheus) answers only these client addresses or networks (as seen through the trusted proxies).
+METRICS_ALLOWED_ADDRESSES = env_list("METRICS_ALLOWED_ADDRESSES", "127.0.0.1,::1")
+# Read from the database at each scrape; each app names its own collector (nothing imports upward).
+METRICS_COLLECTORS = [
+    "decide.metrics.TaskQueueCollector",
+    "decide.metrics.WorkerHeartbeatCollector",
+    "votes.metrics.BallotCollector",
+]
+# /healthz fails when no task worker has beaten for this long (seconds); 0 leaves the worker out of the check.
+TASK_WORKER_STALE_AFTER = int(os.environ.get("TASK_WORKER_STALE_AFTER", "60"))
