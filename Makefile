@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: install lock upgrade messages-compiled run test test-e2e lint typecheck bench bench-smoke messages clean
+.PHONY: install lock upgrade messages-compiled run serve test test-e2e lint typecheck bench bench-smoke messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,15 @@ run: $(STAMP) messages-compiled
 	@$(BIN)/python manage.py close_polls --every 60 & closer=$$!; \
 	trap 'kill $$closer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# The production shape on this machine (docs/operations.md): nginx on SERVE_HOST:SERVE_PORT (default
+# 127.0.0.1:8080) → gunicorn + uvicorn, the task worker and the clock, under supervisord. Needs
+# DATABASE_URL, REDIS_URL, SECRET_KEY, CENSUS_PEPPER (production refuses to start without them).
+serve: export DJANGO_SETTINGS_MODULE ?= decide.settings.production
+serve: $(STAMP) messages-compiled
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	exec $(BIN)/python manage.py serve
 
 test: $(STAMP) messages-compiled
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
