@@ -45,7 +45,10 @@ def _sms_capable_ids(user_ids: list[int]) -> set[int]:
 def _reach(kind: Kind, user_ids: list[int]) -> dict[int, _Reach]:
     user_model = get_user_model()
     emails = dict(
-        user_model.objects.filter(pk__in=user_ids, is_active=True).exclude(email="").values_list("pk", "email")
+        user_model.objects.filter(pk__in=user_ids, is_active=True, email__gt="")
+        # Deleted accounts keep an address at invalid.decide: nobody reads it.
+        .exclude(email__endswith="@invalid.decide")
+        .values_list("pk", "email")
     )
     settings = {row.user_id: row for row in NotificationSettings.objects.filter(user_id__in=user_ids)}
     sms_ids = _sms_capable_ids(user_ids) if kind in SMS_KINDS else set()

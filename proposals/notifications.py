@@ -1,35 +1,139 @@
-"""Emails about proposals, always sent after commit so a rolled-back change mails nobody."""
+"""Who hears about what happens to a proposal: the rules proposals owns, handed to notifications.
+
+Each function is called from the service that makes the change, inside its transaction;
+`notifications.services.notify` waits for the commit, so a rolled-back change tells nobody.
+Params carry only public words (titles, public names, counts): never a vote or census data.
+"""
 
 from __future__ import annotations
 
-import logging
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
-from django.utils.translation import gettext as _
+from accounts.models import User
+from accounts.roles import MODERATOR
+from notifications.kinds import Kind
+from notifications.services import notify
 
-from .models import Proposal
-from .selectors import follower_emails
+from .models import Comment, Proposal, ProposalStatus
+from .selectors import moderation_queue, open_flags
 
-logger = logging.getLogger(__name__)
+S = ProposalStatus
+
+# Moves the people around a proposal hear about, each as its own kind; others (published → gathering) are noise.
+_STATUS_KINDS: dict[str, Kind] = {
+    S.QUALIFIED: Kind.SUPPORTED_QUALIFIED,
+    S.IN_VOTE: Kind.SUPPORTED_IN_VOTE,
+    S.ACCEPTED: Kind.SUPPORTED_DECIDED,
+    S.REJECTED: Kind.SUPPORTED_DECIDED,
+    S.WITHDRAWN: Kind.PROPOSAL_STATUS,
+    S.ARCHIVED: Kind.PROPOSAL_STATUS,
+}
 
 
-def _send(subject: str, body: str, recipients: list[str]) -> None:
-    # One message per recipient: followers never see each other's addresses.
-    messages = tuple((subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in recipients)
+def interested(proposal: Proposal) -> QuerySet[User]:
+    """Its author, the people who support it with an account, and its followers: each once."""
+    return User.objects.filter(
+        Q(pk=proposal.author_id) | Q(supports__proposal=proposal) | Q(follows__proposal=proposal)
+    ).distinct()
+
+
+def moderators() -> QuerySet[User]:
+    return User.objects.filter(groups__name=MODERATOR, is_active=True).distinct()
+
+
+def proposal_link(proposal: Proposal, anchor: str = "") -> str:
     try:
-        send_mass_mail(messages, fail_silently=False)
-    except Exception:  # a mail server down must not turn a committed support into an error page
-        logger.exception("qualification emails not sent")
+        return proposal.process.proposal_url(proposal) + anchor
+    except Exception:  # a process page not routable (unpublished tree) must not stop the notice
+        return ""
 
 
-def notify_qualified(proposal: Proposal, *, url: str = "") -> None:
-    """Tell the author and the followers that `proposal` reached its support threshold."""
-    recipients = follower_emails(proposal)
-    subject = _("“%(title)s” has enough supports to go to a vote") % {"title": proposal.title}
-    body = _(
-        "The proposal “%(title)s” has reached %(count)s supports, the threshold of its process.\n"
-        "It is now qualified for a vote.\n\n%(url)s\n"
-    ) % {"title": proposal.title, "count": proposal.support_count, "url": url}
-    transaction.on_commit(lambda: _send(subject, body, recipients))
+def _status_label_source(status: str) -> str:
+    # The English label is the msgid: each recipient's template translates it into their own language.
+    with translation.override("en"):
+        return str(ProposalStatus(status).label)
+
+
+def status_changed(*, proposal: Proposal, from_status: str, to_status: str, reason: str, actor: User | None) -> None:
+    url = proposal_link(proposal)
+    title = proposal.title
+    if from_status == S.SUBMITTED and to_status == S.PUBLISHED:
+        notify(
+            kind=Kind.PROPOSAL_MODERATED,
+            recipients=[proposal.author],
+            key=f"moderated:{proposal.pk}:approved",
+            params={"proposal": title, "approved": 1},
+            url=url,
+            actor=actor,
+        )
+    elif to_status == S.HIDDEN:
+        notify(
+            kind=Kind.PROPOSAL_MODERATED,
+            recipients=[proposal.author],
+            key=f"moderated:{proposal.pk}:hidden:{timezone.now():%Y%m%d%H%M%S}",
+            params={"proposal": title, "approved": 0, "reason": reason[:500]},
+            url=url,
+            actor=actor,
+        )
+    elif to_status == S.SUBMITTED:
+        moderation_queue_grew()
+    kind = _STATUS_KINDS.get(to_status)
+    if kind is None:
+        return
+    params: dict[str, str | int] = {"proposal": title}
+    if kind == Kind.SUPPORTED_QUALIFIED:
+        params["count"] = proposal.support_count
+    elif kind == Kind.SUPPORTED_DECIDED:
+        params["accepted"] = int(to_status == S.ACCEPTED)
+    elif kind == Kind.PROPOSAL_STATUS:
+        params["status"] = _status_label_source(to_status)
+    # One notice per proposal and outcome: a proposal going back and forth across its threshold tells once.
+    notify(
+        kind=kind,
+        recipients=interested(proposal),
+        key=f"{kind.value}:{proposal.pk}:{to_status}",
+        params=params,
+        url=url,
+        actor=actor,
+    )
+
+
+def comment_posted(comment: Comment) -> None:
+    """A reply tells the author of the comment it answers."""
+    parent = comment.parent
+    if parent is None or parent.author_id == comment.author_id:
+        return
+    notify(
+        kind=Kind.COMMENT_REPLY,
+        recipients=[parent.author],
+        key=f"comment-reply:{comment.pk}",
+        params={"proposal": comment.proposal.title, "author": comment.author.public_name},
+        url=proposal_link(comment.proposal, f"#comment-{comment.pk}"),
+        actor=comment.author,
+    )
+
+
+def official_answer(comment: Comment, *, moderator: User) -> None:
+    proposal = comment.proposal
+    notify(
+        kind=Kind.PROPOSAL_ANSWERED,
+        recipients=interested(proposal),
+        key=f"answer:{comment.pk}",
+        params={"proposal": proposal.title},
+        url=proposal_link(proposal, f"#comment-{comment.pk}"),
+        actor=moderator,
+    )
+
+
+def moderation_queue_grew() -> None:
+    """New work for moderators, batched: at most one notice per moderator per hour, with the queue's size."""
+    count = moderation_queue().count() + open_flags().count()
+    notify(
+        kind=Kind.MODERATION_QUEUE,
+        recipients=moderators(),
+        key=f"moderation:{timezone.now():%Y-%m-%dT%H}",
+        params={"count": max(count, 1)},
+        url=reverse("proposals_moderation:queue"),
+    )

@@ -174,14 +174,6 @@ def open_flags() -> QuerySet[Flag]:
     return Flag.objects.filter(resolved_at__isnull=True, proposal__isnull=False).select_related("proposal", "reporter")
 
 
-def follower_emails(proposal: Proposal) -> list[str]:
-    """Who hears that a proposal qualified: its author and followers, each once."""
-    emails = {proposal.author.email}
-    emails.update(Follow.objects.filter(proposal=proposal, user__is_active=True).values_list("user__email", flat=True))
-    # Deleted accounts keep an address at invalid.decide: nobody reads it.
-    return sorted(e for e in emails if e and not e.endswith("@invalid.decide"))
-
-
 def public_process_pages() -> QuerySet[ProcessPage]:
     """Live, public process pages, oldest first: what the open data lists (API, exports)."""
     return ProcessPage.objects.live().public().select_related("scope_province", "scope_district").order_by("id")

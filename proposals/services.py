@@ -19,9 +19,19 @@ from accounts.audit import audit_record
 from accounts.models import District, User
 from decide.sanitize import clean_html, plain_text
 
-from . import events, permissions
-from .models import Category, Flag, Follow, ProcessPage, Proposal, ProposalKind, ProposalStatus, Support
-from .notifications import notify_qualified
+from . import events, notifications, permissions
+from .models import (
+    Category,
+    Flag,
+    Follow,
+    ProcessPage,
+    Proposal,
+    ProposalKind,
+    ProposalStatus,
+    SignatureSheet,
+    Support,
+    SupportChannel,
+)
 from .selectors import process_support_threshold
 from .transitions import transition_allowed
 
@@ -77,6 +87,9 @@ def proposal_transition(*, proposal: Proposal, to_status: str, actor: User | Non
         detail={"from": from_status, "to": to_status},
     )
     events.status_changed(locked)
+    notifications.status_changed(
+        proposal=locked, from_status=from_status, to_status=to_status, reason=reason, actor=actor
+    )
     # The caller's instance reflects the move too.
     for field in (*update_fields, "support_count"):
         setattr(proposal, field, getattr(locked, field))
@@ -268,10 +281,10 @@ def _after_support_change(*, proposal: Proposal, url: str) -> None:
     if status == ProposalStatus.PUBLISHED and proposal.support_count > 0:
         status = proposal_transition(proposal=proposal, to_status=ProposalStatus.GATHERING, actor=None).status
     if status == ProposalStatus.GATHERING and proposal.support_count >= threshold:
+        # Its people hear of it from proposal_transition (notifications.status_changed).
         proposal_transition(
             proposal=proposal, to_status=ProposalStatus.QUALIFIED, actor=None, reason=_("Support threshold reached.")
         )
-        notify_qualified(proposal, url=url)
     elif status == ProposalStatus.QUALIFIED and proposal.support_count < threshold:
         proposal_transition(
             proposal=proposal, to_status=ProposalStatus.GATHERING, actor=None, reason=_("Below the support threshold.")
@@ -279,25 +292,59 @@ def _after_support_change(*, proposal: Proposal, url: str) -> None:
     events.support_count_changed(proposal)
 
 
-@transaction.atomic
-def support_add(*, proposal: Proposal, user: User, url: str = "", at: datetime | None = None) -> Support:
-    """One support per person (census record): counted in the same transaction, under the row lock."""
-    locked = Proposal.objects.select_for_update().select_related("process", "author").get(pk=proposal.pk)
-    _require(
-        permissions.can_support(user, locked, at),
-        _("Only verified citizens of the process area can support, while the supports phase is open."),
-    )
-    assert user.census_record_id is not None  # can_support checked it
-    if Support.objects.filter(proposal=locked, census_record_id=user.census_record_id).exists():
+def support_lock(proposal: Proposal) -> Proposal:
+    """The proposal's row, locked for the rest of the transaction: every support of any channel counts under it."""
+    return Proposal.objects.select_for_update().select_related("process", "author").get(pk=proposal.pk)
+
+
+def support_record(
+    *,
+    locked: Proposal,
+    census_record_id: int,
+    channel: str = SupportChannel.ONLINE,
+    account: User | None = None,
+    recorded_by: User | None = None,
+    location: str = "",
+    sheet: SignatureSheet | None = None,
+    url: str = "",
+) -> Support:
+    """Count one support of one person (census record), whatever the channel; the caller holds `support_lock`.
+
+    The predicate of the channel is the caller's; here: one per census record across every
+    channel (checked, and the unique constraint is the last word), the counter, the status.
+    """
+    if Support.objects.filter(proposal=locked, census_record_id=census_record_id).exists():
         raise AlreadySupportedError(_("You already support this proposal."), code="already_supported")
+    support = Support(
+        proposal=locked,
+        census_record_id=census_record_id,
+        account=account,
+        channel=channel,
+        recorded_by=recorded_by,
+        location=location,
+        sheet=sheet,
+    )
     try:
         with transaction.atomic():  # the constraint is the last word if two requests slip past the check
-            support = Support.objects.create(proposal=locked, census_record_id=user.census_record_id, account=user)
+            support.save()
     except IntegrityError as exc:
         raise AlreadySupportedError(_("You already support this proposal."), code="already_supported") from exc
     Proposal.objects.filter(pk=locked.pk).update(support_count=F("support_count") + 1)
     locked.refresh_from_db(fields=["support_count"])
     _after_support_change(proposal=locked, url=url)
+    return support
+
+
+@transaction.atomic
+def support_add(*, proposal: Proposal, user: User, url: str = "", at: datetime | None = None) -> Support:
+    """One support per person (census record): counted in the same transaction, under the row lock."""
+    locked = support_lock(proposal)
+    _require(
+        permissions.can_support(user, locked, at),
+        _("Only verified citizens of the process area can support, while the supports phase is open."),
+    )
+    assert user.census_record_id is not None  # can_support checked it
+    support = support_record(locked=locked, census_record_id=user.census_record_id, account=user, url=url)
     proposal.support_count, proposal.status = locked.support_count, locked.status
     return support
 
@@ -349,6 +396,7 @@ def flag_create(*, proposal: Proposal, reporter: User, reason: str) -> Flag:
             flag.save()
     except IntegrityError as exc:
         raise ValidationError(_("You already reported this proposal; moderators will look at it.")) from exc
+    notifications.moderation_queue_grew()
     return flag
 
 

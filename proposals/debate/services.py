@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import User
 from decide.sanitize import clean_html, plain_text
-from proposals import events
+from proposals import events, notifications
 from proposals.debate.permissions import (
     OpenRefusal,
     comment_can_delete,
@@ -98,6 +98,7 @@ def comment_create(
     comment.full_clean()
     comment.save()
     events.comment_created(comment, comment_html(comment))
+    notifications.comment_posted(comment)
     return comment
 
 
@@ -179,6 +180,7 @@ def comment_flag(*, reporter: User, comment: Comment, reason: str) -> Flag:
             flag.save()
     except IntegrityError as exc:
         raise ValidationError(_("You have already reported this comment."), code="duplicate") from exc
+    notifications.moderation_queue_grew()
     return flag
 
 
@@ -255,6 +257,8 @@ def comment_set_official(*, moderator: User, comment: Comment, official: bool) -
         detail={"proposal": locked.proposal_id},
     )
     events.comment_edited(locked, comment_main_html(locked))
+    if official:
+        notifications.official_answer(locked, moderator=moderator)
     return locked
 
 

@@ -66,5 +66,5 @@ def test_submit_approve_support_until_qualified(django_capture_on_commit_callbac
     proposal.refresh_from_db()
     assert proposal.support_count == 2
     assert proposal.status == ProposalStatus.QUALIFIED
-    assert {m.to[0] for m in mail.outbox} == {author.email}
+    assert {m.to[0] for m in mail.outbox} == {author.email, supporters[0].email, supporters[1].email}
     assert Support.objects.filter(proposal=proposal).count() == 2

@@ -146,7 +146,8 @@ def test_qualified_falls_back_under_the_threshold_and_requalifies(django_capture
         services.support_add(proposal=proposal, user=a)
         services.support_add(proposal=proposal, user=b)
     assert proposal.status == ProposalStatus.QUALIFIED
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([proposal.author.email, follower.email])
+    # Its author, its followers and its supporters hear of it (notifications: a proposal I supported qualified).
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([proposal.author.email, follower.email, a.email, b.email])
     assert AuditEntry.objects.filter(action="proposal.qualified", actor=None).count() == 1
     services.support_withdraw(proposal=proposal, user=b)
     proposal.refresh_from_db()

@@ -1,4 +1,4 @@
-"""`manage.py worker`: the background worker (django-tasks-db's db_worker) plus its clock.
+"""`manage.py worker`: the background worker (`db_worker`, on the "background" backend) plus its clock.
 
 Works through every queue of the "background" backend (notifications, census imports). Before
 the first task and every minute after, it sweeps up what a killed worker left behind (unfinished
@@ -14,9 +14,9 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.cache import cache
+from django.core.management import get_commands, load_command_class
 from django.db import close_old_connections
 from django.utils import timezone
-from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from notifications.tasks import digests_send_task, notifications_sweep
 
@@ -39,7 +39,12 @@ def clock_tick() -> None:
         close_old_connections()
 
 
-class Command(DbWorkerCommand):
+def _db_worker_command() -> type[Any]:
+    """Whichever `db_worker` the project installs (decide's, with its heartbeat, over the package's)."""
+    return type(load_command_class(get_commands()["db_worker"], "db_worker"))
+
+
+class Command(_db_worker_command()):  # type: ignore[misc]
     help = "Run the background worker: notifications, newsletters, census imports (with its sweep and digest clock)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
