@@ -9,16 +9,30 @@ ADMINISTRATOR: Final = "administrator"
 OFFICER: Final = "officer"
 ROLES: Final = (MODERATOR, ADMINISTRATOR, OFFICER)
 
+# Set on a request's user by accounts.middleware when a staff session has not passed its second
+# factor (production settings): such a session holds no role anywhere (accounts.second_factor).
+SECOND_FACTOR_MISSING: Final = "_decide_second_factor_missing"
 
-def has_role(user: object, role: str) -> bool:
-    """True for an active account in the group `role`. Superusers hold every role."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return False
-    if getattr(user, "is_superuser", False):
-        return True
+
+def role_names(user: object) -> set[str]:
+    """The names of the user's groups, read once per user object."""
     cache_name = "_decide_role_names"
     names: set[str] | None = getattr(user, cache_name, None)
     if names is None:
         names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
         setattr(user, cache_name, names)
-    return role in names
+    return names
+
+
+def has_role(user: object, role: str) -> bool:
+    """True for an active account in the group `role`. Superusers hold every role.
+
+    A staff session still waiting for its second factor holds none (see SECOND_FACTOR_MISSING).
+    """
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    if getattr(user, SECOND_FACTOR_MISSING, False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return role in role_names(user)

@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 from .forms import AssistedVerificationForm, VerificationCodeForm, VerificationForm
 from .models import User
 from .permissions import can_assist_verification, can_verify_self
+from .second_factor import staff_page
 from .verification import (
     AssistedOutcome,
     Outcome,
@@ -131,6 +132,7 @@ ASSISTED_MESSAGES = {
 ASSISTED_SUCCESS = {AssistedOutcome.CHECKED, AssistedOutcome.VERIFIED, AssistedOutcome.ALREADY_THIS_ACCOUNT}
 
 
+@staff_page
 @never_cache
 @login_required
 @ratelimit(

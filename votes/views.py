@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
+from accounts.second_factor import staff_page
 from accounts.selectors import census_record_lookup
 from decide.middleware import refusal_response
 from decide.refusals import Refused
@@ -204,6 +205,7 @@ def _booth(poll: Poll, booth_id: int) -> Booth:
     return get_object_or_404(Booth.objects.select_related("poll", "district"), pk=booth_id, poll=poll)
 
 
+@staff_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def booth_list(request: HttpRequest, poll_id: int) -> HttpResponse:
@@ -226,6 +228,7 @@ def booth_list(request: HttpRequest, poll_id: int) -> HttpResponse:
     return render(request, "votes/booth_list.html", context, status=status)
 
 
+@staff_page
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -259,6 +262,7 @@ def booth_desk(request: HttpRequest, poll_id: int, booth_id: int) -> HttpRespons
     return render(request, "votes/booth_desk.html", context)
 
 
+@staff_page
 @login_required
 @require_POST
 @ratelimit(key="user_or_ip", rate="60/m", method="POST", block=True)
@@ -278,6 +282,7 @@ def booth_record(request: HttpRequest, poll_id: int, booth_id: int) -> HttpRespo
     return redirect("votes:booth_desk", poll_id=poll.pk, booth_id=booth.pk)
 
 
+@staff_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def booth_tally(request: HttpRequest, poll_id: int, booth_id: int) -> HttpResponse:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import AccountNeed, AccountRefusal, Actor, account_refusal
 from proposals.models import PUBLIC_STATUSES, Comment, Phase, Proposal
 from proposals.permissions import can_moderate, can_view_proposal
 
@@ -22,7 +21,7 @@ from proposals.permissions import can_moderate, can_view_proposal
 EDIT_WINDOW = timedelta(minutes=15)
 
 
-def is_moderator(user: Any) -> bool:
+def is_moderator(user: Actor) -> bool:
     return can_moderate(user)
 
 
@@ -30,27 +29,18 @@ def proposal_is_public(proposal: Proposal) -> bool:
     return proposal.status in PUBLIC_STATUSES
 
 
-def debate_can_view(user: Any, proposal: Proposal) -> bool:
+def debate_can_view(user: Actor, proposal: Proposal) -> bool:
     """Read the debate (and connect to its live socket): whoever may see the proposal itself."""
     return can_view_proposal(user, proposal)
 
 
-def _email_confirmed(user: Any) -> bool:
-    cached: bool | None = getattr(user, "_decide_email_confirmed", None)
-    if cached is None:
-        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
-        user._decide_email_confirmed = cached  # the same cache slot as proposals.permissions
-    return cached
-
-
-def _participant_refusal(user: Any) -> str | None:
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+def _participant_refusal(user: Actor) -> str | None:
+    refusal = account_refusal(user, need=AccountNeed.CONFIRMED)
+    if refusal is AccountRefusal.SIGNED_OUT:
         return _("Sign in to take part in the debate.")
-    if getattr(user, "blocked_at", None) is not None:
-        return _("Your account has been blocked by the moderators.")
-    if not _email_confirmed(user):
+    if refusal is AccountRefusal.UNCONFIRMED:
         return _("Confirm your email address to take part in the debate.")
-    return None
+    return refusal.message if refusal else None
 
 
 def debate_open_refusal(proposal: Proposal) -> str | None:
@@ -70,13 +60,13 @@ OpenRefusal = Callable[[Proposal], str | None]
 
 
 def comment_post_refusal(
-    user: Any, proposal: Proposal, *, open_refusal: OpenRefusal = debate_open_refusal
+    user: Actor, proposal: Proposal, *, open_refusal: OpenRefusal = debate_open_refusal
 ) -> str | None:
     """Why `user` may not comment on (or react in) `proposal`'s debate now; None when they may."""
     return _participant_refusal(user) or open_refusal(proposal)
 
 
-def comment_can_post(user: Any, proposal: Proposal) -> bool:
+def comment_can_post(user: Actor, proposal: Proposal) -> bool:
     return comment_post_refusal(user, proposal) is None
 
 
@@ -85,11 +75,11 @@ def comment_is_visible(comment: Comment) -> bool:
     return comment.deleted_at is None and comment.hidden_at is None and comment.author.blocked_at is None
 
 
-def comment_can_reply(user: Any, comment: Comment) -> bool:
+def comment_can_reply(user: Actor, comment: Comment) -> bool:
     return comment_is_visible(comment) and comment_can_post(user, comment.proposal)
 
 
-def comment_react_refusal(user: Any, comment: Comment) -> str | None:
+def comment_react_refusal(user: Actor, comment: Comment) -> str | None:
     refusal = comment_post_refusal(user, comment.proposal)
     if refusal:
         return refusal
@@ -100,11 +90,11 @@ def comment_react_refusal(user: Any, comment: Comment) -> str | None:
     return None
 
 
-def comment_can_react(user: Any, comment: Comment) -> bool:
+def comment_can_react(user: Actor, comment: Comment) -> bool:
     return comment_react_refusal(user, comment) is None
 
 
-def comment_edit_refusal(user: Any, comment: Comment) -> str | None:
+def comment_edit_refusal(user: Actor, comment: Comment) -> str | None:
     if not getattr(user, "is_authenticated", False) or comment.author_id != user.pk:
         return _("Only its author may edit a comment.")
     if comment.deleted_at is not None or comment.hidden_at is not None:
@@ -116,18 +106,18 @@ def comment_edit_refusal(user: Any, comment: Comment) -> str | None:
     return comment_post_refusal(user, comment.proposal)
 
 
-def comment_can_edit(user: Any, comment: Comment) -> bool:
+def comment_can_edit(user: Actor, comment: Comment) -> bool:
     return comment_edit_refusal(user, comment) is None
 
 
-def comment_can_delete(user: Any, comment: Comment) -> bool:
+def comment_can_delete(user: Actor, comment: Comment) -> bool:
     """The author may always withdraw their words (the thread keeps a "deleted" mark)."""
     return bool(
         getattr(user, "is_authenticated", False) and comment.author_id == user.pk and comment.deleted_at is None
     )
 
 
-def comment_can_flag(user: Any, comment: Comment) -> bool:
+def comment_can_flag(user: Actor, comment: Comment) -> bool:
     return (
         _participant_refusal(user) is None
         and comment.author_id != user.pk
@@ -136,10 +126,10 @@ def comment_can_flag(user: Any, comment: Comment) -> bool:
     )
 
 
-def comment_can_moderate(user: Any, comment: Comment | None = None) -> bool:
+def comment_can_moderate(user: Actor, comment: Comment | None = None) -> bool:
     """Hide, restore, mark official, pin: moderators only."""
     return is_moderator(user)
 
 
-def debate_can_lock(user: Any, proposal: Proposal | None = None) -> bool:
+def debate_can_lock(user: Actor, proposal: Proposal | None = None) -> bool:
     return is_moderator(user)

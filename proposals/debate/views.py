@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
+from accounts.second_factor import staff_page
 from proposals.debate import services as services
 from proposals.debate.forms import CommentEditForm, CommentForm, FlagForm, LockForm, ModerationForm, ReactionForm
 from proposals.debate.permissions import comment_can_moderate, debate_can_lock, debate_can_view
@@ -267,6 +268,7 @@ def comment_flag(request: HttpRequest, comment_id: int) -> HttpResponse:
     return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
 
 
+@staff_page
 @require_http_methods(["GET", "POST"])
 @login_required
 def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
@@ -307,6 +309,7 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
 
 
+@staff_page
 @require_POST
 @login_required
 def debate_lock(request: HttpRequest, proposal_id: int) -> HttpResponse:

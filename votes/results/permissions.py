@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from accounts.permissions import Actor
 from accounts.roles import ADMINISTRATOR, has_role
 from decide.refusals import NotAllowed, NotFound, Refused
 from votes.models import Poll
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 
-def results_refusal(user: object, poll: Poll) -> Refused | None:
+def results_refusal(user: Actor | None, poll: Poll) -> Refused | None:
     """Why `user` may not see this poll's results, totals or ballots, or None: the one rule for every reader.
 
     Every page, download, bulletin and API route of results asks this. Before the close nobody
@@ -39,7 +40,7 @@ def results_refusal(user: object, poll: Poll) -> Refused | None:
     return None
 
 
-def results_review_refusal(user: object, poll: Poll) -> Refused | None:
+def results_review_refusal(user: Actor | None, poll: Poll) -> Refused | None:
     """Why `user` may not review this poll's results before publication, or None (administrators, after the close)."""
     if reason := results_hidden_reason(poll):
         return NotAllowed(reason)
@@ -48,12 +49,12 @@ def results_review_refusal(user: object, poll: Poll) -> Refused | None:
     return None
 
 
-def can_review_results(user: object, poll: Poll) -> bool:
+def can_review_results(user: Actor | None, poll: Poll) -> bool:
     """The administrators' review before publication: only after the close."""
     return results_review_refusal(user, poll) is None
 
 
-def results_publish_refusal(user: object, poll: Poll) -> str | None:
+def results_publish_refusal(user: Actor | None, poll: Poll) -> str | None:
     """Why `user` may not publish this poll's results, or None if they may."""
     if not has_role(user, ADMINISTRATOR):
         return _("Only administrators publish results.")
@@ -64,10 +65,10 @@ def results_publish_refusal(user: object, poll: Poll) -> str | None:
     return None
 
 
-def can_publish_results(user: object, poll: Poll) -> bool:
+def can_publish_results(user: Actor | None, poll: Poll) -> bool:
     return results_publish_refusal(user, poll) is None
 
 
-def can_view_turnout(user: object, poll: Poll) -> bool:
+def can_view_turnout(user: Actor | None, poll: Poll) -> bool:
     """The live turnout dashboard (turnout by group, never choices): administrators."""
     return has_role(user, ADMINISTRATOR)

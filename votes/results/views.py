@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
+from accounts.second_factor import staff_page
 from proposals.models import ProcessPage
 from votes.models import Poll
 from votes.results.display import results_context, stage_charts, turnout_rows
@@ -59,6 +60,7 @@ def results_page(request: HttpRequest, poll_id: int) -> HttpResponse:
     return render(request, "votes/results/page.html", context)
 
 
+@staff_page
 @require_GET
 def results_review(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = _poll(poll_id)
@@ -71,6 +73,7 @@ def results_review(request: HttpRequest, poll_id: int) -> HttpResponse:
     return render(request, "votes/results/review.html", context)
 
 
+@staff_page
 @require_POST
 @ratelimit(key="user_or_ip", rate="10/m", method="POST", block=True)
 def results_publish(request: HttpRequest, poll_id: int) -> HttpResponse:
@@ -126,6 +129,7 @@ def process_statistics_page(request: HttpRequest, process_id: int) -> HttpRespon
     return render(request, "votes/results/process_statistics.html", context)
 
 
+@staff_page
 @require_GET
 def turnout_dashboard(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = _poll(poll_id)
