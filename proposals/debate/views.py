@@ -21,9 +21,17 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from accounts.second_factor import staff_page
+from decide.middleware import refusal_response
+from decide.refusals import NotAllowed, Refused
 from proposals.debate import services as services
 from proposals.debate.forms import CommentEditForm, CommentForm, FlagForm, LockForm, ModerationForm, ReactionForm
-from proposals.debate.permissions import comment_can_moderate, debate_can_lock, debate_can_view
+from proposals.debate.permissions import (
+    comment_can_delete,
+    comment_can_moderate,
+    comment_edit_refusal,
+    debate_can_lock,
+    debate_can_view,
+)
 from proposals.debate.selectors import comment_page_url, proposal_page_url
 from proposals.models import Comment, Proposal
 
@@ -89,6 +97,11 @@ def _action_page(
         **(extra or {}),
     }
     return render(request, ACTION_TEMPLATE, context, status=status)
+
+
+def _refusal_page(request: HttpRequest, refusal: Refused, comment: Comment) -> HttpResponse:
+    back = comment_page_url(comment)
+    return refusal_response(request, refusal, back_url=back, back_label=_("Back to the debate"))
 
 
 def _redirect_to(comment: Comment) -> HttpResponse:
@@ -192,6 +205,9 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
                 author=_account(request), comment=comment, body=data["body"], stance=data["stance"]
             ),
         )
+    # The same rule on GET as on POST: the form carries the text, so it opens only for who may edit it now.
+    if refusal := comment_edit_refusal(request.user, comment):
+        return _refusal_page(request, NotAllowed(refusal), comment)
     form = CommentEditForm(initial={"body": comment.body, "stance": comment.stance})
     return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
 
@@ -217,6 +233,8 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
             )
         messages.success(request, _("Your comment is deleted. The debate shows that a comment was deleted."))
         return _redirect_to(comment)
+    if not comment_can_delete(request.user, comment):
+        return _refusal_page(request, NotAllowed(_("Only its author may delete a comment.")), comment)
     return _action_page(
         request,
         title=title,
