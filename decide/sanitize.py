@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import bleach
@@ -40,7 +41,21 @@ def clean_html(value: str) -> str:
     return linked.strip()
 
 
+# Never kept in plain text: bidirectional embeddings, overrides and isolates (they reorder what a
+# reader sees, "Trojan source"), zero-width spaces, word joiners, the BOM and control characters.
+_REMOVED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Kept (they shape emoji and scripts that need them) but not visible on their own: a text made of
+# these and spaces is empty.
+_INVISIBLE = re.compile("[\u00ad\u034f\u115f\u1160\u180e\u200c-\u200f\u2800\u3164\uffa0]")
+
+
 def plain_text(value: str) -> str:
-    """Strip every tag (for titles, summaries, notifications); the template still escapes it."""
-    text: str = bleach.clean(_DROPPED_WITH_CONTENT.sub("", value), tags=set(), strip=True)
-    return text.strip()
+    """The text of `value` with every tag removed, NOT escaped: store it as is, templates escape at output.
+
+    Returns "" when nothing visible is left, so "required" checks refuse a title made of
+    zero-width or bidirectional-control characters.
+    """
+    stripped: str = bleach.clean(_DROPPED_WITH_CONTENT.sub("", value), tags=set(), strip=True)
+    # bleach serialises HTML: its text comes back with &amp; &lt; &gt;, which are not what was typed.
+    text = _REMOVED.sub("", html.unescape(stripped)).strip()
+    return text if _INVISIBLE.sub("", text).strip() else ""
