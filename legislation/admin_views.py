@@ -66,7 +66,9 @@ def _metadata_hidden(form: ImportForm) -> list[Any]:
 def draft_import(request: HttpRequest) -> HttpResponse:
     user = _administrator(request)
     step = request.POST.get("step", "")
-    form = ImportForm(request.POST or None, request.FILES or None, proposals=_bills_without_text())
+    form = ImportForm(
+        request.POST or None, request.FILES or None, proposals=_bills_without_text(), confirming=step == "confirm"
+    )
     if request.method != "POST":
         return TemplateResponse(request, "legislation/admin/import.html", {"form": form})
     if step == "confirm":
@@ -86,8 +88,6 @@ def draft_import(request: HttpRequest) -> HttpResponse:
 
 
 def _confirm(request: HttpRequest, user: User, form: ImportForm) -> HttpResponse:
-    # The text fields are not sent back at this step: the sections are.
-    form.fields["text"].required = False
     formset = SectionFormSet(request.POST)
     valid = form.is_valid() and formset.is_valid()
     context: dict[str, Any] = {"form": form, "hidden": _metadata_hidden(form), "formset": formset, "result": None}

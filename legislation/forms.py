@@ -81,13 +81,15 @@ class ImportForm(forms.Form):
         label=_("Or upload a file"), required=False, help_text=_(".docx, .md or .txt, at most 2 MB.")
     )
 
-    def __init__(self, *args: Any, proposals: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, proposals: Any, confirming: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["proposal"].queryset = proposals  # type: ignore[attr-defined]
+        # At the confirmation the corrected sections come instead of the text.
+        self.confirming = confirming
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("text", "").strip() and not data.get("file"):
+        if not self.confirming and not data.get("text", "").strip() and not data.get("file"):
             raise forms.ValidationError(_("Paste the text or upload a file."))
         return data
 

@@ -24,7 +24,7 @@ from accounts.audit import audit_record
 from accounts.models import User
 from decide.refusals import Conflict, Invalid, NotAllowed
 from decide.sanitize import plain_text
-from proposals.debate.services import DebateRefused, comment_create
+from proposals.debate.services import comment_create
 from proposals.models import Proposal, Stance
 from proposals.permissions import can_create_institutional_bill
 
@@ -213,8 +213,6 @@ def annotation_create(
             stance=stance,
             open_refusal=lambda _proposal: annotation_open_refusal(draft, at),
         )
-    except DebateRefused as exc:
-        raise NotAllowed(str(exc)) from exc
     except ValidationError as exc:
         raise Invalid(" ".join(exc.messages)) from exc
     annotation = Annotation.objects.create(
