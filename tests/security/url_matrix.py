@@ -1,0 +1,461 @@
+"""The URL-by-role matrix: what every route answers to every role, in every state of its object.
+
+HOW TO ADD YOUR VIEW (tests/security/test_url_matrix.py fails until every URL pattern has a decision):
+
+    "votes:my_view": Route(on="poll", GET={...}, POST=...),
+
+- the key is the URL name as `reverse()` knows it ("namespace:name"); routes of a Wagtail routable page
+  are "process:<route name>" (ProcessPage's @path names).
+- `on` says which object fills the URL's arguments and so which states are tried (see STATES):
+  "poll" (poll_id or pk of a poll), "booth", "proposal", "comment", "process", "census_import",
+  "question", "moderation_proposal" / "moderation_comment" (the pk of the Wagtail moderation screens),
+  or None for a URL without arguments. `kwargs` adds fixed arguments (e.g. an export's dataset and format);
+  `path` gives a literal path for a regex pattern.
+- GET and POST: either one cell for every state, or {state: cell}. A cell is one outcome for every role,
+  two (anonymous, then every signed-in role), or exactly seven outcomes in ROLES order:
+      anonymous citizen verified officer moderator administrator staff_1fa
+- outcomes: ok (200/204), redirect (3xx elsewhere), login (3xx to a sign-in page), mfa (3xx to the
+  second-factor pages), 400, 403, 404, 405, 409, 413, 429.
+- write what the code SHOULD answer. Where it answers something else today (a leak), append `!N`
+  (issue 13's item N, e.g. `404!3`): the test then expects the mismatch and is reported as xfailed; when
+  item N is fixed the test fails with "fixed: drop !N" — the fixing helper removes the mark.
+- To see what your view answers today, this prints the cells it observed:
+  `MATRIX_RECORD=1 .venv/bin/python -m pytest tests/security/test_url_matrix.py -k my_view -s`
+
+Roles: `staff_1fa` is an administrator (also moderator and officer) with a TOTP authenticator who signed
+in with the password only (no second factor in this session). The officer, moderator and administrator
+columns signed in through allauth's real flow with password AND TOTP code. The matrix runs with
+DECIDE_REQUIRE_STAFF_MFA on, as production does.
+
+Wagtail admin internals, the Django admin and allauth's own flows are covered by PREFIX_RULES, with a
+reason; a few of their URLs are rows anyway (sampled) because a decision of ours applies to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROLES: tuple[str, ...] = (
+    "anonymous",
+    "citizen",
+    "verified",
+    "officer",
+    "moderator",
+    "administrator",
+    "staff_1fa",
+)
+
+OUTCOMES: frozenset[str] = frozenset(
+    {"ok", "redirect", "login", "mfa", "400", "403", "404", "405", "409", "413", "429"}
+)
+
+# The states each kind of object is tried in (built once per module by the test's `world` fixture).
+STATES: dict[str | None, tuple[str, ...]] = {
+    None: ("-",),
+    "poll": ("upcoming", "open", "closed", "published"),
+    "booth": ("open", "closed"),
+    "question": ("upcoming", "open"),
+    "proposal": ("draft", "hidden", "published"),
+    "moderation_proposal": ("submitted", "hidden", "published"),
+    "comment": ("visible", "hidden", "deleted"),
+    "moderation_comment": ("visible", "hidden"),
+    "process": ("open",),
+    "census_import": ("done",),
+}
+
+Cells = str | dict[str, str]
+
+
+@dataclass(frozen=True)
+class Route:
+    on: str | None
+    GET: Cells
+    POST: Cells
+    kwargs: dict[str, str] = field(default_factory=dict)
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class PrefixRule:
+    """URL patterns this suite does not try one by one, and why."""
+
+    route_prefix: str
+    module_prefix: str
+    reason: str
+
+
+PREFIX_RULES: tuple[PrefixRule, ...] = (
+    PrefixRule(
+        "admin/",
+        "wagtail.",
+        "Wagtail admin internals: Wagtail checks admin access and each model's permissions itself; our rule "
+        "for /admin/ (staff only, second factor) is sampled by the rows wagtailadmin_home and wagtailadmin_login",
+    ),
+    PrefixRule(
+        "admin/",
+        "django.views.generic",
+        "Wagtail admin's own redirects and test pages (test404) under /admin/",
+    ),
+    PrefixRule(
+        "django-admin/",
+        "",
+        "Django admin: every page shares AdminSite.has_permission; sampled by the rows admin:index and admin:login",
+    ),
+    PrefixRule(
+        "accounts/",
+        "allauth.",
+        "allauth's sign-in, sign-up, e-mail, password and 2FA flows (their own tests in tests/accounts); "
+        "sampled by account_login, account_signup, account_logout and mfa_index",
+    ),
+    PrefixRule(
+        "documents/",
+        "wagtail.documents",
+        "Wagtail documents: served by Wagtail with its collection privacy",
+    ),
+    PrefixRule(
+        "_util/authenticate_with_password",
+        "wagtail.",
+        "Wagtail page privacy password form (no private pages in Decide)",
+    ),
+    PrefixRule("", "wagtail.views", "Wagtail's page tree: the catch-all serve view of published pages"),
+)
+
+# One row per URL name. Keep them grouped by app, in URLconf order.
+# Column order: anonymous citizen verified officer moderator administrator staff_1fa
+ROUTES: dict[str, Route] = {
+    # --- decide -----------------------------------------------------------------------------------------
+    "healthz": Route(on=None, GET="ok", POST="405"),
+    "set_language": Route(on=None, GET="redirect", POST="redirect"),
+    "api_docs": Route(on=None, GET="ok", POST="405"),
+    # --- allauth, sampled (signed-in people are sent on from the sign-in and sign-up forms) --------------
+    "account_login": Route(
+        on=None,
+        GET="ok redirect redirect redirect redirect redirect redirect",
+        POST="ok redirect redirect redirect redirect redirect redirect",
+    ),
+    "account_logout": Route(on=None, GET="redirect ok ok ok ok ok ok", POST="redirect"),
+    "account_signup": Route(
+        on=None,
+        GET="ok redirect redirect redirect redirect redirect redirect",
+        POST="ok redirect redirect redirect redirect redirect redirect",
+    ),
+    "mfa_index": Route(on=None, GET="login ok ok ok ok ok ok", POST="login 405 405 405 405 405 405"),
+    # --- other sign-in forms and admins, sampled: one sign-in path (allauth's), staff pages need the 2nd factor
+    "wagtailadmin_home": Route(
+        on=None,
+        GET="login login login ok ok ok mfa!1",
+        POST="login login login 405 405 405 mfa!1",
+    ),
+    "wagtailadmin_login": Route(on=None, GET="login 403", POST="login 403"),
+    "wagtailcore_login": Route(on=None, GET="login!2", POST="login!2"),
+    "admin:index": Route(
+        on=None,
+        GET="login login login 403!11 403!11 ok mfa!1",
+        POST="login login login 403!11 403!11 ok mfa!1",
+    ),
+    "admin:login": Route(on=None, GET="login 403", POST="login 403"),
+    # --- accounts ---------------------------------------------------------------------------------------
+    "accounts:profile": Route(on=None, GET="login ok ok ok ok ok ok", POST="login ok ok ok ok ok ok"),
+    "accounts:delete": Route(on=None, GET="login ok ok ok ok ok ok", POST="login ok ok ok ok ok ok"),
+    "accounts:verify": Route(on=None, GET="login ok ok ok ok ok ok", POST="login 400 ok 400 400 400 400"),
+    "accounts:verify_code": Route(
+        on=None, GET="login ok redirect ok ok ok ok", POST="login 400 redirect 400 400 400 400"
+    ),
+    "accounts:assisted_verify": Route(
+        on=None, GET="login 403 403 ok 403 403 mfa!1", POST="login 403 403 ok 403 403 mfa!1"
+    ),
+    "census:index": Route(
+        on=None,
+        GET="login login login redirect redirect ok mfa!1",
+        POST="login login login redirect redirect 405 mfa!1",
+    ),
+    "census:import": Route(
+        on=None,
+        GET="login login login redirect redirect ok mfa!1",
+        POST="login login login redirect redirect ok mfa!1",
+    ),
+    "census:import_detail": Route(
+        on="census_import",
+        GET="login login login redirect redirect ok mfa!1",
+        POST="login login login redirect redirect 405 mfa!1",
+    ),
+    "census:unbind": Route(
+        on=None,
+        GET="login login login redirect redirect ok mfa!1",
+        POST="login login login redirect redirect 400 mfa!1",
+    ),
+    # --- proposals: the process page's routes (drafts and hidden proposals: their author and moderators) --
+    "process:index": Route(on="process", GET="ok", POST="ok"),
+    "process:index_route": Route(on="process", GET="ok", POST="ok"),
+    "process:proposal_submit": Route(on="process", GET="login ok ok ok ok ok ok", POST="login ok ok ok ok ok ok"),
+    "process:proposal_detail": Route(
+        on="proposal",
+        GET={"draft": "404 404 404 404 ok ok ok", "hidden": "404 404 404 404 ok ok ok", "published": "ok"},
+        POST={"draft": "404 404 404 404 ok ok ok", "hidden": "404 404 404 404 ok ok ok", "published": "ok"},
+    ),
+    "process:proposal_edit": Route(
+        on="proposal",
+        GET={"draft": "404 404 404 404 403 403 403", "hidden": "404 404 404 404 403 403 403", "published": "403"},
+        POST={"draft": "404 404 404 404 403 403 403", "hidden": "404 404 404 404 403 403 403", "published": "403"},
+    ),
+    "process:proposal_withdraw": Route(
+        on="proposal",
+        GET={
+            "draft": "404 404 404 404 403 403 403",
+            "hidden": "404 404 404 404 403 403 403",
+            "published": "login 403 403 403 403 403 403",
+        },
+        POST={
+            "draft": "404 404 404 404 403 403 403",
+            "hidden": "404 404 404 404 403 403 403",
+            "published": "login 403 403 403 403 403 403",
+        },
+    ),
+    "process:proposal_support": Route(
+        on="proposal",
+        GET="405",
+        POST={
+            "draft": "404 404 404 404 403 403 403",
+            "hidden": "404 404 404 404 403 403 403",
+            "published": "login 403 redirect 403 403 403 403",
+        },
+    ),
+    "process:proposal_flag": Route(
+        on="proposal",
+        GET={
+            "draft": "404 404 404 404 403 403 403",
+            "hidden": "404 404 404 404 403 403 403",
+            "published": "login ok ok ok ok ok ok",
+        },
+        POST={
+            "draft": "404 404 404 404 403 403 403",
+            "hidden": "404 404 404 404 403 403 403",
+            "published": "login 400 400 400 400 400 400",
+        },
+    ),
+    "process:proposal_follow": Route(
+        on="proposal",
+        GET="405",
+        POST={
+            "draft": "404 404 404 404 redirect redirect redirect",
+            "hidden": "404 404 404 404 redirect redirect redirect",
+            "published": "login redirect redirect redirect redirect redirect redirect",
+        },
+    ),
+    # --- proposals: debate (the comments' author is another citizen) ------------------------------------
+    "proposals:comment_create": Route(
+        on="proposal",
+        GET={
+            "draft": "login 404 404 404 redirect redirect redirect",
+            "hidden": "login 404 404 404 redirect redirect redirect",
+            "published": "login redirect redirect redirect redirect redirect redirect",
+        },
+        POST={
+            "draft": "login 404 404 404 400 400 400",
+            "hidden": "login 404 404 404 400 400 400",
+            "published": "login 400 400 400 400 400 400",
+        },
+    ),
+    "proposals:debate_lock": Route(on="proposal", GET="405", POST="login 404 404 404 redirect redirect mfa!1"),
+    # Item 4: the edit and delete forms opened (and showed the text) for anyone. Today an empty POST to the
+    # edit form is validated before the author predicate (400): the predicate must come first (403).
+    "proposals:comment_edit": Route(on="comment", GET="login 403", POST="login 403!4"),
+    "proposals:comment_delete": Route(on="comment", GET="login 403", POST="login 403"),
+    "proposals:comment_react": Route(
+        on="comment", GET="405", POST="login redirect redirect redirect redirect redirect redirect"
+    ),
+    "proposals:comment_flag": Route(on="comment", GET="login ok ok ok ok ok ok", POST="login 400 400 400 400 400 400"),
+    "proposals:comment_moderate": Route(
+        on="comment",
+        GET="login 404 404 404 ok ok mfa!1",
+        POST="login 404 404 404 400 400 mfa!1",
+    ),
+    # --- proposals: moderation screens in the Wagtail admin (moderators; officers are sent back) ----------
+    "proposals_moderation:queue": Route(
+        on=None, GET="login login login redirect ok ok mfa!1", POST="login login login redirect ok ok mfa!1"
+    ),
+    "proposals_moderation:all": Route(
+        on=None, GET="login login login redirect ok ok mfa!1", POST="login login login redirect ok ok mfa!1"
+    ),
+    "proposals_moderation:detail": Route(
+        on="moderation_proposal",
+        GET="login login login redirect ok ok mfa!1",
+        POST="login login login redirect ok ok mfa!1",
+    ),
+    "proposals_moderation:approve": Route(
+        on="moderation_proposal",
+        GET="login login login 405 405 405 mfa!1",
+        POST="login login login redirect redirect redirect mfa!1",
+    ),
+    "proposals_moderation:hide": Route(
+        on="moderation_proposal",
+        GET="login login login 405 405 405 mfa!1",
+        POST="login login login redirect 400 400 mfa!1",
+    ),
+    "proposals_moderation:restore": Route(
+        on="moderation_proposal",
+        GET="login login login 405 405 405 mfa!1",
+        POST="login login login redirect redirect redirect mfa!1",
+    ),
+    "proposals_moderation:dismiss_flags": Route(
+        on="moderation_proposal",
+        GET="login login login 405 405 405 mfa!1",
+        POST="login login login redirect redirect redirect mfa!1",
+    ),
+    "proposals_moderation:block": Route(
+        on="moderation_proposal",
+        GET="login login login 405 405 405 mfa!1",
+        POST="login login login redirect 400 400 mfa!1",
+    ),
+    "proposals_moderation:unblock": Route(
+        on="moderation_proposal",
+        GET="login login login 405 405 405 mfa!1",
+        POST="login login login redirect redirect redirect mfa!1",
+    ),
+    "proposals_moderation:institutional_bill": Route(
+        on=None, GET="login login login redirect redirect ok mfa!1", POST="login login login redirect redirect ok mfa!1"
+    ),
+    "debate_moderation:queue": Route(
+        on=None, GET="login login login redirect ok ok mfa!1", POST="login login login redirect ok ok mfa!1"
+    ),
+    "debate_moderation:hide": Route(
+        on="moderation_comment",
+        GET="login login login 405 405 405 mfa!1",
+        POST="login login login redirect redirect redirect mfa!1",
+    ),
+    "debate_moderation:restore": Route(
+        on="moderation_comment",
+        GET="login login login 405 405 405 mfa!1",
+        POST="login login login redirect redirect redirect mfa!1",
+    ),
+    "debate_moderation:dismiss": Route(
+        on="moderation_comment",
+        GET="login login login 405 405 405 mfa!1",
+        POST="login login login redirect redirect redirect mfa!1",
+    ),
+    "debate_moderation:block": Route(
+        on="moderation_comment",
+        GET="login login login 405 405 405 mfa!1",
+        POST="login login login redirect redirect redirect mfa!1",
+    ),
+    # --- votes: polls and ballots (only the verified citizen may vote, only while open) -----------------
+    "votes:list": Route(on=None, GET="ok", POST="405"),
+    "votes:detail": Route(on="poll", GET="ok", POST="405"),
+    "votes:ballot": Route(
+        on="poll",
+        GET={
+            "open": "login 403 ok 403 403 403 403",
+            "upcoming": "login 403",
+            "closed": "login 403",
+            "published": "login 403",
+        },
+        POST={
+            "open": "login 403 400 403 403 403 403",
+            "upcoming": "login 403",
+            "closed": "login 403",
+            "published": "login 403",
+        },
+    ),
+    "votes:ballot_confirm": Route(on="poll", GET="login 405 405 405 405 405 405", POST="login 400 400 400 400 400 400"),
+    "votes:receipt_check": Route(
+        on="poll", GET="ok", POST={"upcoming": "403", "open": "403", "closed": "400", "published": "400"}
+    ),
+    # --- votes: results, bulletin and open data (nothing before publication, for anyone: item 3) ---------
+    "votes:bulletin": Route(
+        on="poll", GET={"upcoming": "403", "open": "403", "closed": "404", "published": "ok"}, POST="405"
+    ),
+    "votes:results": Route(
+        on="poll", GET={"upcoming": "403", "open": "403", "closed": "404", "published": "ok"}, POST="405"
+    ),
+    "votes:results_export_checksum": Route(
+        on="poll",
+        kwargs={"dataset": "bulletin", "fmt": "csv"},
+        GET={"upcoming": "403", "open": "403", "closed": "404", "published": "ok"},
+        POST="405",
+    ),
+    "votes:results_export": Route(
+        on="poll",
+        kwargs={"dataset": "bulletin", "fmt": "csv"},
+        GET={"upcoming": "403", "open": "403", "closed": "404", "published": "ok"},
+        POST="405",
+    ),
+    "votes:process_statistics": Route(on="process", GET="ok", POST="405"),
+    # --- votes: staff (administrators review, publish and watch turnout; officers run booths) -------------
+    "votes:results_review": Route(
+        on="poll",
+        GET={
+            "upcoming": "403 403 403 403 403 403 403",
+            "open": "403 403 403 403 403 403 403",
+            "closed": "403 403 403 403 403 ok mfa!1",
+            "published": "403 403 403 403 403 ok mfa!1",
+        },
+        POST="405",
+    ),
+    "votes:results_publish": Route(
+        on="poll",
+        GET="405",
+        POST={"upcoming": "403", "open": "403", "closed": "403 403 403 403 403 redirect mfa!1", "published": "403"},
+    ),
+    "votes:turnout": Route(on="poll", GET="403 403 403 403 403 ok mfa!1", POST="405"),
+    "votes:booth_list": Route(on="poll", GET="login 403 403 ok 403 403 mfa!1", POST="login 403 403 400 403 403 mfa!1"),
+    "votes:booth_desk": Route(on="booth", GET="login 403 403 ok 403 403 mfa!1", POST="login 403 403 400 403 403 mfa!1"),
+    "votes:booth_record": Route(
+        on="booth", GET="login 405 405 405 405 405 405", POST="login 403 403 redirect 403 403 mfa!1"
+    ),
+    "votes:booth_tally": Route(
+        on="booth",
+        GET="login 403 403 ok 403 403 mfa!1",
+        POST={"open": "login 403 403 403 403 403 mfa!1", "closed": "login 403 403 400 403 403 mfa!1"},
+    ),
+    # --- votes: poll editing in the Wagtail admin (administrators; a poll that opened cannot be deleted) ---
+    "polls:add": Route(
+        on=None, GET="login login login redirect redirect ok mfa!1", POST="login login login redirect redirect ok mfa!1"
+    ),
+    "polls:edit": Route(
+        on="poll",
+        GET="login login login redirect redirect ok mfa!1",
+        POST="login login login redirect redirect ok mfa!1",
+    ),
+    "polls:delete": Route(
+        on="poll",
+        GET="login login login redirect redirect ok mfa!1",
+        POST={
+            "upcoming": "login login login redirect redirect redirect mfa!1",
+            "open": "login login login redirect redirect 409 mfa!1",
+            "closed": "login login login redirect redirect 409 mfa!1",
+            "published": "login login login redirect redirect 409 mfa!1",
+        },
+    ),
+    "poll_questions:add": Route(
+        on=None, GET="login login login redirect redirect ok mfa!1", POST="login login login redirect redirect ok mfa!1"
+    ),
+    "poll_questions:edit": Route(
+        on="question",
+        GET="login login login redirect redirect ok mfa!1",
+        POST="login login login redirect redirect ok mfa!1",
+    ),
+    "poll_questions:delete": Route(
+        on="question",
+        GET="login login login redirect redirect ok mfa!1",
+        POST={
+            "upcoming": "login login login redirect redirect redirect mfa!1",
+            "open": "login login login redirect redirect 409 mfa!1",
+        },
+    ),
+    # --- the open-data API (django-ninja): read-only, public data only ----------------------------------
+    "api:api-root": Route(on=None, GET="404", POST="404"),
+    "api:openapi-json": Route(on=None, GET="ok", POST="ok"),
+    "api:process_list": Route(on=None, GET="ok", POST="405"),
+    "api:process_detail": Route(on="process", GET="ok", POST="405"),
+    "api:proposal_list": Route(on=None, GET="ok", POST="405"),
+    "api:proposal_detail": Route(on="proposal", GET={"draft": "404", "hidden": "404", "published": "ok"}, POST="405"),
+    "api:poll_list": Route(on=None, GET="ok", POST="405"),
+    "api:poll_detail": Route(on="poll", GET="ok", POST="405"),
+    "api:poll_results": Route(
+        on="poll", GET={"upcoming": "403", "open": "403", "closed": "404", "published": "ok"}, POST="405"
+    ),
+    "api:poll_statistics": Route(
+        on="poll", GET={"upcoming": "403", "open": "403", "closed": "404", "published": "ok"}, POST="405"
+    ),
+    "api:process_statistics_api": Route(on="process", GET="ok", POST="405"),
+}
