@@ -1,0 +1,1 @@
+"""The production shape (`make serve`) started and walked in a browser; backups and restores."""
