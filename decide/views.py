@@ -17,13 +17,17 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
 from redis.exceptions import RedisError
 
 from decide.cache import DegradingRedisCache
+from decide.models import TaskWorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -106,12 +110,37 @@ def _bounded(name: str, check: Callable[[], str], timeout: float) -> str:
         return f"error: {type(exc).__name__}"
 
 
+def _task_worker_status() -> str:
+    """The freshest heartbeat of a background task worker (`manage.py db_worker`) is recent enough."""
+    try:
+        beat = TaskWorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
+    except DatabaseError as exc:
+        return f"error: {type(exc).__name__}"
+    finally:
+        connection.close()
+    if beat is None:
+        return "error: no task worker has started"
+    age = (timezone.now() - beat).total_seconds()
+    if age > settings.TASK_WORKER_STALE_AFTER:
+        return f"error: no heartbeat for {int(age)} s"
+    return "ok"
+
+
+def _task_worker_expected() -> bool:
+    """Only a database queue needs a worker (tests and some setups run tasks inline)."""
+    if settings.TASK_WORKER_STALE_AFTER <= 0:
+        return False
+    return any(isinstance(task_backends[alias], DatabaseBackend) for alias in settings.TASKS)
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Each dependency, checked in parallel and each within HEALTH_CHECK_TIMEOUT_S: "ok" or what failed."""
     timeout = float(settings.HEALTH_CHECK_TIMEOUT_S)
     checks = {"database": _database_status, "cache": _cache_status, "channel_layer": _channel_layer_status}
+    if _task_worker_expected():
+        checks["task_worker"] = _task_worker_status
     answers: dict[str, Future[str]] = {}
     for name, check in checks.items():
         answers[name] = Future()
