@@ -274,7 +274,8 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 TASKS: dict[str, Any] = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {
-        "BACKEND": os.environ.get("BACKGROUND_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # django-tasks-db's backend that also stores the enqueuing request's id (decide.taskqueue).
+        "BACKEND": os.environ.get("BACKGROUND_TASKS_BACKEND", "decide.taskqueue.TracedDatabaseBackend"),
         "QUEUES": ["default", "notifications", "census"],
     },
 }
