@@ -2,7 +2,8 @@
 
 nginx in front (static and media files from disk, buffering, WebSocket upgrade) → gunicorn's
 sync workers for pages and forms, and WS_PROCESSES uvicorn processes for /ws/; the background
-task worker (`db_worker`, one per database-backed task alias) and the `close_polls` clock. All
+task worker (`manage.py worker`: decide's db_worker with its heartbeat, plus the notifications
+sweep and digests) and the `close_polls` clock. All
 under supervisord, from PyPI, rather than honcho: supervisord restarts a process that dies (a
 killed uvicorn comes back and its viewers reconnect), where honcho stops everything when one
 process exits. The configuration of both is generated here from deploy/*.template into the run
@@ -30,8 +31,6 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template import Context, Engine
-from django_tasks import task_backends
-from django_tasks_db.backend import DatabaseBackend
 
 DEPLOY_DIR = Path(settings.BASE_DIR) / "deploy"
 
@@ -56,10 +55,6 @@ def render(template: str, context: dict[str, Any]) -> str:
     return engine.from_string((DEPLOY_DIR / template).read_text(encoding="utf-8")).render(
         Context(context, autoescape=False)
     )
-
-
-def database_task_aliases() -> list[str]:
-    return [alias for alias in settings.TASKS if isinstance(task_backends[alias], DatabaseBackend)]
 
 
 class Command(BaseCommand):
@@ -177,24 +172,9 @@ class Command(BaseCommand):
                 )
                 for index, port in enumerate(ws_ports, start=1)
             ],
-            *[
-                Program(
-                    f"worker-{alias}",
-                    shlex.join(
-                        [
-                            python,
-                            manage,
-                            "db_worker",
-                            "--backend",
-                            alias,
-                            "--queue-name",
-                            ",".join(settings.TASKS[alias].get("QUEUES") or ["default"]),
-                        ]
-                    ),
-                    stopwaitsecs=60,  # a task in progress is finished, not cut
-                )
-                for alias in database_task_aliases()
-            ],
+            # notifications' `worker`: decide's db_worker (heartbeat, request ids) on the "background"
+            # queues, plus its sweep of what a killed worker left and the daily digests.
+            Program("worker", shlex.join([python, manage, "worker"]), stopwaitsecs=60),  # a task in progress ends
             Program("clock", shlex.join([python, manage, "close_polls", "--every", "60"])),
         ]
         supervisord_conf = run_dir / "supervisord.conf"
