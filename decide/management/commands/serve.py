@@ -77,6 +77,11 @@ class Command(BaseCommand):
             default=env("SERVE_FORWARDED_PROTO", ""),
             help="'https' when a TLS terminator in front of nginx speaks plain HTTP to it",
         )
+        parser.add_argument(
+            "--real-ip-from",
+            default=env("SERVE_REAL_IP_FROM", ""),
+            help="addresses or networks (comma-separated) of a load balancer whose X-Forwarded-For nginx believes",
+        )
         parser.add_argument("--client-max-body-size", default=env("CLIENT_MAX_BODY_SIZE", "64m"))
         parser.add_argument("--nginx", default=env("NGINX", shutil.which("nginx") or "/usr/sbin/nginx"))
         parser.add_argument("--check", action="store_true", help="write and check the configuration, do not start")
@@ -120,6 +125,7 @@ class Command(BaseCommand):
                     "static_root": Path(settings.STATIC_ROOT).resolve(),
                     "media_root": Path(settings.MEDIA_ROOT).resolve(),
                     "client_max_body_size": options["client_max_body_size"],
+                    "real_ip_from": [item.strip() for item in options["real_ip_from"].split(",") if item.strip()],
                     "proxy_read_timeout": "120s",
                     "web_ports": web_ports,
                     "ws_ports": ws_ports,
