@@ -17,6 +17,8 @@ for _name in ("SECRET_KEY", "CENSUS_PEPPER"):
     if len(os.environ.get(_name, "")) < 32:
         raise ImproperlyConfigured(f"{_name} must be set in the environment (at least 32 characters).")
 SECRET_KEY = os.environ["SECRET_KEY"]
+# Rotation (docs/operations.md): the new key signs, the old ones listed here still verify until removed.
+SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()]
 CENSUS_PEPPER = os.environ["CENSUS_PEPPER"]
 
 DECIDE_REQUIRE_STAFF_MFA = env_bool("DECIDE_REQUIRE_STAFF_MFA", True)
