@@ -23,6 +23,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR
+from legislation.models import Version
 from proposals.models import Proposal, ProposalKind, ProposalStatus
 
 from . import permissions, services
@@ -89,6 +90,8 @@ class PollAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["proposals"].queryset = _votable_proposals()  # type: ignore[attr-defined]
         self.fields["proposals"].help_text = _("Qualified proposals and institutional bills of the poll's process.")
+        self.fields["version"].queryset = Version.objects.select_related("draft__proposal")  # type: ignore[attr-defined]
+        self.fields["version"].help_text = _("For a bill drafted article by article: the exact text put to the vote.")
         if self.instance.pk:
             for name in ("question_text", "option_labels", "max_choices"):
                 del self.fields[name]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import District, Province, User
+from legislation.models import Version
 from proposals.models import Proposal, ProposalKind, ProposalStatus
 from votes.models import Ballot, BallotChoice, Booth, Option, Poll, Question
 from votes.refusals import PollLocked
@@ -37,6 +38,7 @@ POLL_FIELDS = (
     "scope_district",
     "allow_web",
     "allow_booth",
+    "version",
 )
 
 
@@ -79,6 +81,7 @@ def poll_create(
     allow_web: bool = True,
     allow_booth: bool = True,
     proposals: Iterable[Proposal] = (),
+    version: Version | None = None,
     question_text: str = "",
     option_labels: list[str] | None = None,
     max_choices: int = 1,
@@ -94,8 +97,10 @@ def poll_create(
         scope_district=scope_district,
         allow_web=allow_web,
         allow_booth=allow_booth,
+        version=version,
     )
     poll.full_clean()
+    _check_version(poll)
     poll.save()
     poll.proposals.set(_check_proposals(poll, proposals))
     if question_text:
@@ -136,6 +141,7 @@ def poll_update(*, actor: User, poll: Poll, proposals: Iterable[Proposal] | None
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.full_clean()
+    _check_version(locked)
     locked.save()
     if new_proposals is not None:
         locked.proposals.set(_check_proposals(locked, new_proposals))
@@ -143,6 +149,12 @@ def poll_update(*, actor: User, poll: Poll, proposals: Iterable[Proposal] | None
     if locked.has_opened():
         poll_open(poll=locked, actor=actor)
     return locked
+
+
+def _check_version(poll: Poll) -> None:
+    """The text put to the vote must be a version of a bill of the poll's own process."""
+    if poll.version is not None and poll.version.draft.proposal.process_id != poll.process_id:
+        raise ValidationError(_("The version put to the vote must be of a bill of the poll's process."))
 
 
 def _parse_labels(option_labels: Iterable[str]) -> list[str]:
