@@ -25,7 +25,7 @@ from .audit import audit_record
 from .models import CensusRecord, User, VerificationCode
 from .permissions import can_assist_verification, can_unbind, can_verify_self
 from .selectors import census_record_lookup
-from .sms import sms_gateway
+from .tasks import sms_send_after_commit
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_ATTEMPTS = 5
@@ -215,7 +215,7 @@ def _send_code(user: User, record: CensusRecord, phone: str) -> Outcome:
     pending.full_clean()
     pending.save()
     message = _("Your Decide verification code is %(code)s. It expires in 10 minutes.") % {"code": code}
-    transaction.on_commit(lambda: sms_gateway().send(phone=phone, message=message))
+    sms_send_after_commit(phone=phone, message=message)  # sent by the task worker, never inside the request
     return Outcome.CODE_SENT
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import District, User
+from decide.refusals import Conflict, NotAllowed
 from decide.sanitize import clean_html, plain_text
 
 from . import events, notifications, permissions
@@ -36,11 +37,11 @@ from .selectors import process_support_threshold
 from .transitions import transition_allowed
 
 
-class ProposalTransitionError(ValidationError):
-    """A status change the proposal life does not allow (e.g. draft → accepted)."""
+class ProposalTransitionError(Conflict):
+    """A status change the proposal life does not allow from its current status (e.g. draft → accepted)."""
 
 
-class AlreadySupportedError(ValidationError):
+class AlreadySupportedError(Conflict):
     """This person (census record) already supports the proposal."""
 
 
@@ -62,8 +63,7 @@ def proposal_transition(*, proposal: Proposal, to_status: str, actor: User | Non
             % {
                 "from": ProposalStatus(from_status).label,
                 "to": ProposalStatus(to_status).label if to_status in ProposalStatus.values else to_status,
-            },
-            code="transition_not_allowed",
+            }
         )
     update_fields = ["status", "status_reason", "updated_at"]
     if to_status == ProposalStatus.HIDDEN:
@@ -98,7 +98,7 @@ def proposal_transition(*, proposal: Proposal, to_status: str, actor: User | Non
 
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
-        raise PermissionDenied(message)
+        raise NotAllowed(message)
 
 
 TITLE_MAX, SUMMARY_MAX, BODY_MAX = 150, 500, 20_000
@@ -314,7 +314,7 @@ def support_record(
     channel (checked, and the unique constraint is the last word), the counter, the status.
     """
     if Support.objects.filter(proposal=locked, census_record_id=census_record_id).exists():
-        raise AlreadySupportedError(_("You already support this proposal."), code="already_supported")
+        raise AlreadySupportedError(_("You already support this proposal."))
     support = Support(
         proposal=locked,
         census_record_id=census_record_id,
@@ -328,7 +328,7 @@ def support_record(
         with transaction.atomic():  # the constraint is the last word if two requests slip past the check
             support.save()
     except IntegrityError as exc:
-        raise AlreadySupportedError(_("You already support this proposal."), code="already_supported") from exc
+        raise AlreadySupportedError(_("You already support this proposal.")) from exc
     Proposal.objects.filter(pk=locked.pk).update(support_count=F("support_count") + 1)
     locked.refresh_from_db(fields=["support_count"])
     _after_support_change(proposal=locked, url=url)
@@ -358,7 +358,7 @@ def support_withdraw(*, proposal: Proposal, user: User, at: datetime | None = No
     )
     deleted, _rows = Support.objects.filter(proposal=locked, census_record_id=user.census_record_id).delete()
     if not deleted:
-        raise ValidationError(_("You do not support this proposal."), code="not_supported")
+        raise Conflict(_("You do not support this proposal."))
     Proposal.objects.filter(pk=locked.pk).update(support_count=F("support_count") - 1)
     locked.refresh_from_db(fields=["support_count"])
     _after_support_change(proposal=locked, url="")

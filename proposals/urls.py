@@ -1,9 +1,10 @@
-"""Proposal actions that are not pages of a process (those are routed by ProcessPage): the debate's."""
+"""Proposal actions that are not pages of a process (those are routed by ProcessPage): debate and offline."""
 
 from django.urls import URLPattern
 
 from proposals.debate.urls import urlpatterns as debate_urlpatterns
+from proposals.offline.urls import urlpatterns as offline_urlpatterns
 
 app_name = "proposals"
 
-urlpatterns: list[URLPattern] = [*debate_urlpatterns]
+urlpatterns: list[URLPattern] = [*debate_urlpatterns, *offline_urlpatterns]
