@@ -56,9 +56,8 @@ class DecideSettings(BaseSiteSetting):
         help_text=_("Published statistics cells with fewer people than this are shown as suppressed."),
     )
     contact_email = models.EmailField(_("help contact email"), blank=True)
-    footer_text = models.CharField(_("footer text"), max_length=255, blank=True)
 
-    panels = [FieldPanel("suppression_threshold"), FieldPanel("contact_email"), FieldPanel("footer_text")]
+    panels = [FieldPanel("suppression_threshold"), FieldPanel("contact_email")]
 
     class Meta:
         verbose_name = _("Decide settings")
