@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from accounts.districts import districts_load
 from accounts.models import User
 from tests.factories import UserFactory
 from tests.support.sms_provider import INBOUND_SECRET, FakeSmsProvider
@@ -73,3 +74,9 @@ def sms_provider(settings: Any) -> Iterator[FakeSmsProvider]:
     settings.SMS_INBOUND_SECRET = INBOUND_SECRET
     yield provider
     provider.stop()
+
+
+@pytest.fixture
+def la_libertad(db: None) -> None:
+    """The districts of La Libertad (Peru), as the census and verification need them."""
+    districts_load()

@@ -1,4 +1,4 @@
-"""Fixtures for the census tests: La Libertad's districts and census files written on the fly."""
+"""Fixtures for the census tests: census files written on the fly (districts: la_libertad in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
-
-from accounts.districts import districts_load
 
 CensusFile = Callable[..., Path]
 HEADER = ("document_number", "birth_date", "district_code", "gender")
@@ -21,11 +19,6 @@ def _english(settings: pytest.FixtureRequest) -> Iterator[None]:
     settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def la_libertad(db: None) -> None:
-    districts_load()
 
 
 @pytest.fixture
