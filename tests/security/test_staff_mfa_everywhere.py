@@ -116,9 +116,8 @@ def test_typing_the_code_later_in_the_session_opens_the_staff_pages(staff: User)
     assert client.get(turnout).status_code == 200
 
 
-def test_enrolling_an_authenticator_in_this_session_counts_as_the_second_factor(
-    staff: User, django_capture_on_commit_callbacks: Any
-) -> None:
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # allauth announces an enrolment after commit
+def test_enrolling_an_authenticator_in_this_session_counts_as_the_second_factor(staff: User) -> None:
     client = Client()
     assert client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD}).status_code == 302
     assert asks_for_second_factor(client.get("/admin/"), "/accounts/2fa/totp/activate/")
@@ -129,8 +128,7 @@ def test_enrolling_an_authenticator_in_this_session_counts_as_the_second_factor(
         page = client.get("/accounts/2fa/totp/activate/")
     assert page.status_code == 200
     secret = client.session[SECRET_SESSION_KEY]
-    with django_capture_on_commit_callbacks(execute=True):  # allauth announces the enrolment after commit
-        response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_code(secret)})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
 
