@@ -16,6 +16,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 
+from legislation import api as legislation_api
 from proposals import api as proposals_api
 from votes import api as votes_api
 
@@ -33,6 +34,7 @@ api = NinjaAPI(
 )
 api.add_router("/processes/", proposals_api.processes)
 api.add_router("/proposals/", proposals_api.proposals)
+api.add_router("/legislation/", legislation_api.legislation)
 api.add_router("/polls/", votes_api.polls)
 api.add_router("/results/", votes_api.results)
 api.add_router("/statistics/", votes_api.statistics)
