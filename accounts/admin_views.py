@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import close_old_connections, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -22,6 +20,7 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .census_import import census_import_create, census_import_progress, census_import_run
+from .census_tasks import census_import_enqueue_after_commit
 from .forms import CensusUploadForm, UnbindForm
 from .models import CensusImport, User
 from .permissions import can_import_census, can_unbind
@@ -72,7 +71,7 @@ class CensusImportCreateView(_CensusAdminView, FormView):  # type: ignore[type-a
             file_name=upload.name or "census.csv", started_by=user if isinstance(user, User) else None
         )
         if getattr(settings, "CENSUS_IMPORT_IN_BACKGROUND", True):
-            transaction.on_commit(lambda: _start_background_import(census_import.pk, path))
+            census_import_enqueue_after_commit(census_import_id=census_import.pk, path=path)
         else:
             _run_import(census_import.pk, path)
         return redirect("census:import_detail", pk=census_import.pk)
@@ -138,16 +137,3 @@ def _run_import(pk: int, path: Path) -> None:
         census_import_run(census_import=CensusImport.objects.get(pk=pk), path=path)
     finally:
         path.unlink(missing_ok=True)
-
-
-def _start_background_import(pk: int, path: Path) -> None:
-    """A thread of the web process: the page follows it through the import record and the cache."""
-
-    def work() -> None:
-        close_old_connections()
-        try:
-            _run_import(pk, path)
-        finally:
-            connection.close()
-
-    threading.Thread(target=work, name=f"census-import-{pk}", daemon=True).start()

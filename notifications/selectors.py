@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from .models import Delivery, Newsletter, Notification
+from .models import Delivery, Newsletter, Notification, NotificationEvent
 
 INBOX_PAGE = 30
 
@@ -28,3 +28,8 @@ def newsletter_progress(newsletter: Newsletter) -> dict[str, int]:
         failed=Count("id", filter=Q(state=Delivery.State.FAILED)),
     )
     return {name: int(value or 0) for name, value in counts.items()}
+
+
+def event_announced(*, kind: str, key: str) -> bool:
+    """Whether an event was already handed over (for periodic jobs that must announce once)."""
+    return NotificationEvent.objects.filter(kind=kind, key=key).exists()

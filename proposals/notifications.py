@@ -7,6 +7,8 @@ Params carry only public words (titles, public names, counts): never a vote or c
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,9 +16,10 @@ from django.utils import timezone, translation
 from accounts.models import User
 from accounts.roles import MODERATOR
 from notifications.kinds import Kind
+from notifications.selectors import event_announced
 from notifications.services import notify
 
-from .models import Comment, Proposal, ProposalStatus
+from .models import Comment, Phase, ProcessPage, Proposal, ProposalStatus
 from .selectors import moderation_queue, open_flags
 
 S = ProposalStatus
@@ -137,3 +140,49 @@ def moderation_queue_grew() -> None:
         params={"count": max(count, 1)},
         url=reverse("proposals_moderation:queue"),
     )
+
+
+def process_followers(process_id: int) -> QuerySet[User]:
+    """Who follows a process: everyone who wrote, supports or follows one of its proposals."""
+    return User.objects.filter(
+        Q(proposals__process_id=process_id)
+        | Q(supports__proposal__process_id=process_id)
+        | Q(follows__proposal__process_id=process_id),
+        is_active=True,
+    ).distinct()
+
+
+# A phase that opened longer ago than this is old news (e.g. on the first run after an upgrade): not announced.
+PHASE_NEWS_FOR = timedelta(days=3)
+_PHASE_OPENS = {
+    Phase.PROPOSALS: "proposals_opens",
+    Phase.SUPPORTS: "supports_opens",
+    Phase.DEBATE: "debate_opens",
+    Phase.VOTE: "vote_opens",
+}
+
+
+def phases_tick(now: datetime | None = None) -> list[str]:
+    """Tell a process's followers, once, that one of its phases has begun (run by the close_polls clock)."""
+    now = now or timezone.now()
+    said: list[str] = []
+    for process in ProcessPage.objects.live().specific():
+        for phase, field in _PHASE_OPENS.items():
+            opens: datetime = getattr(process, field)
+            if not (process.is_open(phase, now) and now - opens <= PHASE_NEWS_FOR):
+                continue
+            key = f"phase:{process.pk}:{phase.value}:{opens:%Y%m%d%H%M}"
+            followers = process_followers(process.pk)
+            if event_announced(kind=Kind.PHASE_OPENED, key=key) or not followers.exists():
+                continue
+            with translation.override("en"):
+                label = str(phase.label)
+            notify(
+                kind=Kind.PHASE_OPENED,
+                recipients=followers,
+                key=key,
+                params={"process": process.title, "phase": label},
+                url=str(process.url or ""),
+            )
+            said.append(f"Process {process.pk}: followers told the {phase.value} phase began.")
+    return said

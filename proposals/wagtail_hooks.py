@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import moderation_views as views
 from .models import Category
+from .notifications import process_followers
 from .permissions import can_create_institutional_bill, can_moderate
 
 moderation_urls = (
@@ -76,4 +77,7 @@ class CategoryViewSet(SnippetViewSet):
 
 
 register_snippet(CategoryViewSet)
+# Newsletters to "followers of a process": notifications asks through this hook (it cannot import proposals).
+hooks.register("notifications_process_followers", process_followers)
+
 from proposals.debate import wagtail_hooks as debate_wagtail_hooks  # noqa: E402,F401 - Wagtail loads only wagtail_hooks; the debate queue registers there

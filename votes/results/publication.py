@@ -15,6 +15,7 @@ from proposals import events as proposal_events
 from proposals.models import ProposalStatus
 from proposals.services import proposal_transition
 from votes.models import Poll
+from votes.notifications import results_published
 from votes.results.permissions import results_publish_refusal
 from votes.results.stats import poll_results_breakdown
 
@@ -39,6 +40,7 @@ def poll_results_publish(*, poll: Poll, actor: User) -> Poll:
         if outcome is not None and proposal.status == ProposalStatus.IN_VOTE:
             proposal_transition(proposal=proposal, to_status=outcome, actor=actor, reason=_("Result of the vote."))
         proposal_events.publish(proposal, "poll.results", data)
+    results_published(poll, actor=actor)
     return poll
 
 

@@ -2,6 +2,8 @@
 
 - A poll that has opened puts its proposals in vote (qualified / published bill → in_vote).
 - A poll that has closed shuts its booths and shuffles its ballots once (see poll_ballots_shuffle).
+- Its voters are told once when it opens, and those who have not taken part 48 h before it closes;
+  a process's followers are told once when one of its phases begins.
 Accepting or rejecting proposals happens when administrators publish the results.
 Running it twice changes nothing.
 """
@@ -17,8 +19,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from proposals.models import ProposalStatus
+from proposals.notifications import phases_tick
 from votes import services
 from votes.models import Poll
+from votes.notifications import polls_tick
 
 
 class Command(BaseCommand):
@@ -52,6 +56,8 @@ class Command(BaseCommand):
             moved = services.poll_open(poll=poll)
             if moved:
                 self.stdout.write(f"Poll {poll.pk}: {len(moved)} proposal(s) now in vote.")
+        for line in [*polls_tick(now), *phases_tick(now)]:
+            self.stdout.write(line)
         # Only polls with something to do now: open booths, or ballots unshuffled past the grace period
         # (before it, casts that passed the open check may still be committing: nothing to do, nothing to say).
         closing = (
