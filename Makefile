@@ -46,9 +46,11 @@ run: $(STAMP) messages-compiled
 	@echo ""
 	@echo "Decide is running on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	@$(BIN)/python manage.py demo_logins
-	@# close_polls keeps polls in step with the calendar (cron does it in production); it stops with the server.
+	@# close_polls keeps polls in step with the calendar (cron does it in production); the worker sends
+	@# notifications and runs census imports (the background queue); both stop with the server.
 	@$(BIN)/python manage.py close_polls --every 60 & closer=$$!; \
-	trap 'kill $$closer 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py worker --verbosity 0 & worker=$$!; \
+	trap 'kill $$closer $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 # The production shape on this machine (docs/operations.md): nginx on SERVE_HOST:SERVE_PORT (default
