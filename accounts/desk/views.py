@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.desk.acts import ACT_ACTIONS_PREFIXES, act_label, desk_acts
@@ -20,6 +21,7 @@ from accounts.desk.session import desk_visit_current, desk_visit_end, desk_visit
 from accounts.models import AuditEntry, User
 from accounts.permissions import can_assist_verification
 from accounts.roles import ADMINISTRATOR, has_role
+from accounts.second_factor import staff_page
 from decide.refusals import NotAllowed, Refused
 
 ACTS_SHOWN = 200
@@ -33,6 +35,8 @@ def _officer(request: HttpRequest) -> User:
 
 
 @never_cache
+@login_required
+@staff_page
 @require_http_methods(["GET", "POST"])
 def desk(request: HttpRequest) -> HttpResponse:
     """Start a visit (find or register the person) or see the visit under way and what can be done."""
@@ -68,6 +72,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/desk/desk.html", context, status=status)
 
 
+@login_required
+@staff_page
 @require_POST
 def desk_end(request: HttpRequest) -> HttpResponse:
     _officer(request)
@@ -76,9 +82,14 @@ def desk_end(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@login_required
+@staff_page
+@require_GET
 def desk_acts_log(request: HttpRequest) -> HttpResponse:
     """Every act at a desk with the officer's name: officers see their own, administrators everyone's."""
-    officer = _officer(request)
+    officer = request.user
+    if not isinstance(officer, User) or not (can_assist_verification(officer) or has_role(officer, ADMINISTRATOR)):
+        raise NotAllowed(_("Only officers and administrators see the acts recorded at the desk."))
     prefixes = Q()
     for prefix in ACT_ACTIONS_PREFIXES:
         prefixes |= Q(action__startswith=prefix)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 
 import segno
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.desk.session import desk_visit_required
 from accounts.models import User
+from accounts.second_factor import staff_page
 from accounts.sms import sms_gateway
 from decide.refusals import NotAllowed, Refused
 
@@ -35,6 +37,8 @@ def _actor(request: HttpRequest) -> User:
 
 
 @never_cache
+@login_required
+@staff_page
 @require_http_methods(["GET", "POST"])
 def desk_support(request: HttpRequest) -> HttpResponse:
     """During a desk visit: register a support for the person present, by the proposal's short code."""
@@ -62,6 +66,8 @@ def desk_support(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@login_required
+@staff_page
 @require_http_methods(["GET", "POST"])
 def desk_propose(request: HttpRequest) -> HttpResponse:
     """During a desk visit: type a proposal in the person's name (they are its author)."""
@@ -99,6 +105,8 @@ def desk_propose(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@login_required
+@staff_page
 @require_http_methods(["GET", "POST"])
 def sheet_new(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """Enter a paper signature sheet (20 rows or a CSV file) for one proposal."""
@@ -134,6 +142,9 @@ def sheet_new(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 
 @never_cache
+@login_required
+@staff_page
+@require_GET
 def sheet_detail(request: HttpRequest, sheet_id: int) -> HttpResponse:
     """A sheet as entered: counts, and every row's outcome by line (no document numbers)."""
     actor = _actor(request)
@@ -149,6 +160,7 @@ def sheet_detail(request: HttpRequest, sheet_id: int) -> HttpResponse:
     return render(request, "proposals/offline/sheet_detail.html", context)
 
 
+@require_GET
 def print_sheet(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """The printable proposal: title, summary, threshold, a QR code to its page, a numbered signature table."""
     proposal = get_object_or_404(Proposal.objects.select_related("process", "author"), pk=proposal_id)

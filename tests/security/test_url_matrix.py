@@ -36,7 +36,7 @@ from tests.factories import (
     VerifiedUserFactory,
     process_page,
 )
-from tests.security.url_matrix import OUTCOMES, PREFIX_RULES, ROLES, ROUTES, STATES, Cells, Route
+from tests.security.url_matrix import CSRF_EXEMPT, OUTCOMES, PREFIX_RULES, ROLES, ROUTES, STATES, Cells, Route
 
 RECORD = bool(os.environ.get("MATRIX_RECORD"))
 MATRIX_FILE = "tests/security/url_matrix.py"
@@ -363,10 +363,20 @@ def test_url_matrix(world: World, db: None, name: str, state: str, method: str) 
 
 def _state_changing() -> Iterator[Any]:
     for name, route in ROUTES.items():
+        if name in CSRF_EXEMPT:
+            continue
         state = STATES[route.on][-1]
         cell = parse_cell(cell_for(route.POST, state, name), name)
         if any(expected.outcome != "405" for expected in cell):
             yield pytest.param(name, state, id=name)
+
+
+@pytest.mark.parametrize("name", sorted(CSRF_EXEMPT))
+def test_views_without_csrf_authenticate_their_caller_otherwise(world: World, db: None, name: str) -> None:
+    """The few CSRF-exempt views (a provider's webhook) refuse an unsigned POST: 401, never a 2xx."""
+    url = world.url(name, ROUTES[name], STATES[ROUTES[name].on][-1])
+    response = world.client("anonymous", enforce_csrf_checks=True).post(url, {})
+    assert response.status_code == 401, f"{name} {url}: unsigned POST answered {response.status_code}"
 
 
 @pytest.mark.parametrize(("name", "state"), list(_state_changing()))

@@ -46,7 +46,7 @@ ROLES: tuple[str, ...] = (
 )
 
 OUTCOMES: frozenset[str] = frozenset(
-    {"ok", "redirect", "login", "mfa", "400", "403", "404", "405", "409", "413", "429"}
+    {"ok", "redirect", "login", "mfa", "400", "401", "403", "404", "405", "409", "413", "429"}
 )
 
 # The states each kind of object is tried in (built once per module by the test's `world` fixture).
@@ -83,6 +83,9 @@ class PrefixRule:
     module_prefix: str
     reason: str
 
+
+# Views a third party calls with its own authentication instead of a CSRF token (an HMAC signature).
+CSRF_EXEMPT: frozenset[str] = frozenset({"proposals:sms_inbound"})
 
 PREFIX_RULES: tuple[PrefixRule, ...] = (
     PrefixRule(
@@ -164,6 +167,11 @@ ROUTES: dict[str, Route] = {
     "accounts:assisted_verify": Route(
         on=None, GET="login 403 403 ok 403 403 mfa!1", POST="login 403 403 ok 403 403 mfa!1"
     ),
+    # the officer desk: officers (and administrators for the acts list); anyone may sign in with a desk code
+    "accounts:desk": Route(on=None, GET="login 403 403 ok 403 403 mfa", POST="login 403 403 400 403 403 mfa"),
+    "accounts:desk_end": Route(on=None, GET="login 405 405 405 405 405 mfa", POST="login 403 403 redirect 403 403 mfa"),
+    "accounts:desk_acts": Route(on=None, GET="login 403 403 ok 403 ok mfa", POST="login 405 405 405 405 405 mfa"),
+    "accounts:code_login": Route(on=None, GET="ok", POST="400"),
     "census:index": Route(
         on=None,
         GET="login login login redirect redirect ok mfa!1",
@@ -270,6 +278,35 @@ ROUTES: dict[str, Route] = {
         GET="login 404 404 404 ok ok mfa!1",
         POST="login 404 404 404 400 400 mfa!1",
     ),
+    # --- proposals offline: desk acts need an open desk visit; sheets are for officers and administrators --
+    "proposals:desk_support": Route(on=None, GET="login 403 403 403 403 403 mfa", POST="login 403 403 403 403 403 mfa"),
+    "proposals:desk_propose": Route(on=None, GET="login 403 403 403 403 403 mfa", POST="login 403 403 403 403 403 mfa"),
+    "proposals:sheet_new": Route(
+        on="proposal",
+        GET={
+            "draft": "login 403 403 403 403 403 mfa",
+            "hidden": "login 403 403 403 403 403 mfa",
+            "published": "login 403 403 ok 403 ok mfa",
+        },
+        POST={
+            "draft": "login 403 403 403 403 403 mfa",
+            "hidden": "login 403 403 403 403 403 mfa",
+            "published": "login 403 403 400 403 400 mfa",
+        },
+    ),
+    "proposals:sheet_detail": Route(
+        on=None,
+        kwargs={"sheet_id": "999999"},
+        GET="login 404 404 404 404 404 mfa",
+        POST="login 405 405 405 405 405 mfa",
+    ),
+    "proposals:print_sheet": Route(
+        on="proposal",
+        GET={"draft": "404 404 404 404 ok ok 404", "hidden": "404 404 404 404 ok ok 404", "published": "ok"},
+        POST="405",
+    ),
+    # the SMS provider's webhook: no CSRF token, an HMAC signature instead (unsigned: 401)
+    "proposals:sms_inbound": Route(on=None, GET="405", POST="401"),
     # --- proposals: moderation screens in the Wagtail admin (moderators; officers are sent back) ----------
     "proposals_moderation:queue": Route(
         on=None, GET="login login login redirect ok ok mfa!1", POST="login login login redirect ok ok mfa!1"
