@@ -16,6 +16,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 
+from decide.refusals import Refused
 from legislation import api as legislation_api
 from proposals import api as proposals_api
 from votes import api as votes_api
@@ -32,6 +33,14 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url=None,
 )
+
+
+@api.exception_handler(Refused)
+def refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
+    """A refusal raised by a route or a service: JSON with the refusal's status and words, as ninja's own errors."""
+    return api.create_response(request, {"detail": refusal.message}, status=refusal.status)
+
+
 api.add_router("/processes/", proposals_api.processes)
 api.add_router("/proposals/", proposals_api.proposals)
 api.add_router("/legislation/", legislation_api.legislation)

@@ -14,10 +14,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from decide.pagination import PAGE_SIZE, LazyMap, StrictPageNumberPagination
+from decide.refusals import NotFound
 
 from .models import ProcessPage, Proposal
 from .selectors import public_process_pages, public_proposals
@@ -110,7 +110,7 @@ def process_list(request: HttpRequest) -> Any:
 def process_detail(request: HttpRequest, process_id: int) -> Any:
     page = public_process_pages().filter(pk=process_id).first()
     if page is None:
-        raise HttpError(404, _("There is no public process with this number."))
+        raise NotFound(_("There is no public process with this number."))
     return _process_out(page)
 
 
@@ -127,5 +127,5 @@ def proposal_list(request: HttpRequest, process: int | None = None) -> Any:
 def proposal_detail(request: HttpRequest, proposal_id: int) -> Any:
     proposal = _public_proposals().filter(pk=proposal_id).first()
     if proposal is None:
-        raise HttpError(404, _("There is no public proposal with this number."))
+        raise NotFound(_("There is no public proposal with this number."))
     return _proposal_out(proposal)

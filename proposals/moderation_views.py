@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
+from decide.refusals import NotAllowed, Refused
 
 from . import permissions, selectors, services
 from .forms import InstitutionalBillForm, ReasonForm
@@ -28,7 +29,7 @@ from .models import Flag, Proposal, ProposalStatus
 def _moderator(request: HttpRequest) -> User:
     user = request.user
     if not isinstance(user, User) or not permissions.can_moderate(user):
-        raise PermissionDenied(_("Only moderators and administrators can moderate."))
+        raise NotAllowed(_("Only moderators and administrators can moderate."))
     return user
 
 
@@ -86,6 +87,8 @@ def _act(request: HttpRequest, pk: int, run: Callable[[User, Proposal], Any], do
     proposal = _proposal(pk)
     try:
         run(moderator, proposal)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -104,8 +107,8 @@ def _with_reason(
     proposal = _proposal(pk)
     try:
         run(moderator, proposal, form.cleaned_data["reason"])
-    except ValidationError as error:
-        form.add_error(None, error)
+    except (Refused, ValidationError) as error:
+        form.add_error(None, error.message if isinstance(error, Refused) else error)
         return detail(request, pk, form=form, action=action)
     messages.success(request, done)
     return HttpResponseRedirect(reverse("proposals_moderation:detail", args=[pk]))
@@ -157,7 +160,7 @@ def block(request: HttpRequest, pk: int) -> HttpResponse:
 def institutional_bill_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User) or not permissions.can_create_institutional_bill(user):
-        raise PermissionDenied(_("Only administrators create institutional bills."))
+        raise NotAllowed(_("Only administrators create institutional bills."))
     form = InstitutionalBillForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -6,15 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
+from decide.middleware import refusal_response
+from decide.refusals import Invalid, NotAllowed, Refused
 
 from . import permissions, selectors, services
 from .forms import ProposalFilterForm, ProposalForm, ReasonForm
@@ -37,9 +38,9 @@ def _messages_of(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
 
-def _refuse(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
-    """A clear page for a refused action (a plain 4xx with words, not a stack trace)."""
-    return TemplateResponse(request, "proposals/refused.html", {"message": message}, status=status)
+def _refuse(request: HttpRequest, page: ProcessPage, refusal: Refused) -> HttpResponse:
+    """The one refusal page, with the way back to the process."""
+    return refusal_response(request, refusal, back_url=page.url or "/")
 
 
 def _bind_errors(form: Any, error: ValidationError) -> None:
@@ -127,8 +128,8 @@ def proposal_submit(request: HttpRequest, page: ProcessPage) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not permissions.can_submit_proposal(request.user, page):
         if not page.is_open(Phase.PROPOSALS):
-            return _refuse(request, _("The proposals phase of this process is not open."))
-        return _refuse(request, _("Confirm your email address before submitting a proposal."))
+            return _refuse(request, page, NotAllowed(_("The proposals phase of this process is not open.")))
+        return _refuse(request, page, NotAllowed(_("Confirm your email address before submitting a proposal.")))
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +163,9 @@ def _render_status(
 def proposal_edit(request: HttpRequest, page: ProcessPage, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_for_viewer(process=page, proposal_id=proposal_id, user=request.user)
     if not permissions.can_edit_proposal(request.user, proposal):
-        return _refuse(request, _("Only the author can edit a proposal, and only until it is published."))
+        return _refuse(
+            request, page, NotAllowed(_("Only the author can edit a proposal, and only until it is published."))
+        )
     initial = {f: getattr(proposal, f) for f in ("title", "summary", "body", "category", "district")}
     form = ProposalForm(request.POST or None, initial=initial)
     context = {"form": form, "editing": proposal, "detail_url": _detail_url(page, proposal)}
@@ -194,13 +197,16 @@ def _reason_action(
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not allowed:
-        return _refuse(request, refused)
+        return _refuse(request, page, NotAllowed(refused))
     form = ReasonForm(request.POST or None)
     context = {"form": form, "proposal": proposal, "detail_url": _detail_url(page, proposal)}
     if request.method == "POST":
         if form.is_valid():
             try:
                 act(form.cleaned_data["reason"])
+            except Refused as refusal:  # e.g. the proposal moved on meanwhile: said on the form, with its status
+                form.add_error(None, refusal.message)
+                return _render_status(page, request, template, context, refusal.status)
             except ValidationError as error:
                 _bind_errors(form, error)
             else:
@@ -259,11 +265,10 @@ def proposal_support(request: HttpRequest, page: ProcessPage, proposal_id: int) 
                 proposal=proposal, user=_account(request), url=request.build_absolute_uri(_detail_url(page, proposal))
             )
             messages.success(request, _("Thank you for your support."))
-    except PermissionDenied as error:
-        return _refuse(request, str(error) or _("You cannot support this proposal."))
+    except Refused as refusal:
+        return _refuse(request, page, refusal)
     except ValidationError as error:
-        status = 409 if getattr(error, "code", "") in {"already_supported", "not_supported"} else 400
-        return _refuse(request, " ".join(_messages_of(error)), status=status)
+        return _refuse(request, page, Invalid(" ".join(_messages_of(error))))
     return HttpResponseRedirect(_detail_url(page, proposal) + "#supports")
 
 

@@ -15,10 +15,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from decide.pagination import PAGE_SIZE, LazyMap, StrictPageNumberPagination
+from decide.refusals import NotFound
 from proposals.models import PUBLIC_STATUSES
 from proposals.selectors import public_process_pages
 from votes.results.exports import results_records, statistics_records
@@ -128,9 +128,9 @@ def _poll_out(poll: Poll) -> dict[str, Any]:
 def _published_poll(poll_id: int) -> Poll:
     poll = _public_polls().filter(pk=poll_id).first()
     if poll is None:
-        raise HttpError(404, _("There is no poll with this number."))
+        raise NotFound(_("There is no poll with this number."))
     if refusal := results_refusal(None, poll):
-        raise HttpError(refusal.status, refusal.message)
+        raise refusal
     return poll
 
 
@@ -152,7 +152,7 @@ def poll_list(request: HttpRequest, process: int | None = None) -> Any:
 def poll_detail(request: HttpRequest, poll_id: int) -> Any:
     poll = _public_polls().filter(pk=poll_id).first()
     if poll is None:
-        raise HttpError(404, _("There is no poll with this number."))
+        raise NotFound(_("There is no poll with this number."))
     return _poll_out(poll)
 
 
@@ -185,6 +185,6 @@ def poll_statistics(request: HttpRequest, poll_id: int) -> Any:
 def process_statistics_api(request: HttpRequest, process_id: int) -> Any:
     page = public_process_pages().filter(pk=process_id).first()
     if page is None:
-        raise HttpError(404, _("There is no public process with this number."))
+        raise NotFound(_("There is no public process with this number."))
     threshold = suppression_threshold(request)
     return {"suppression_threshold": threshold, "statistics": statistics_records(process_statistics(page, threshold))}

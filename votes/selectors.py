@@ -14,13 +14,14 @@ from collections import Counter
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import CensusRecord
+from decide.refusals import NotAllowed
 
 from .models import Ballot, BallotChoice, Booth, BoothTally, Channel, Option, Participation, Poll, Question
 from .permissions import results_hidden_reason
 
 
-class ResultsHidden(Exception):
-    """Asked for per-option counts or ballots of a poll that has not closed."""
+class ResultsHidden(NotAllowed):
+    """Asked for per-option counts or ballots of a poll that has not closed (a refusal, should it reach a page)."""
 
 
 _RECEIPT_NOISE = re.compile(r"[^0-9A-Z]")
@@ -121,8 +122,8 @@ def has_participated(*, poll: Poll, census_record_id: int | None) -> bool:
 
 
 def _require_closed(poll: Poll) -> None:
-    if results_hidden_reason(poll):
-        raise ResultsHidden(f"poll {poll.pk} has not closed")
+    if reason := results_hidden_reason(poll):
+        raise ResultsHidden(reason)
 
 
 def booth_current_tallies(booth: Booth) -> dict[int, BoothTally]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,11 +23,12 @@ from accounts.models import User
 from accounts.second_factor import staff_page
 from accounts.selectors import census_record_lookup
 from decide.middleware import refusal_response
-from decide.refusals import Refused
+from decide.refusals import NotAllowed, Refused
 
 from . import permissions, selectors, services
 from .forms import BallotForm, BoothConfirmForm, BoothLookupForm, BoothOpenForm, BoothTallyForm, ReceiptCheckForm
 from .models import Booth, Poll
+from .refusals import AlreadyVoted, InvalidBallot
 from .results import permissions as results_permissions
 
 BULLETIN_PAGE_SIZE = 200
@@ -44,10 +44,6 @@ def _poll(poll_id: int) -> Poll:
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-def _refused(request: HttpRequest, poll: Poll, message: str, status: int) -> HttpResponse:
-    return render(request, "votes/refused.html", {"poll": poll, "message": message}, status=status)
 
 
 def _refusal_page(request: HttpRequest, poll: Poll, refusal: Refused) -> HttpResponse:
@@ -93,9 +89,11 @@ def _ballot_refusal(request: HttpRequest, poll: Poll) -> HttpResponse | None:
     if record is not None:
         user.census_record = record  # the permission below reads it (and its district): no second query
         if getattr(record, "has_voted", False):
-            return _refused(request, poll, _("You have already voted in this poll. Each person votes once."), 409)
+            return _refusal_page(
+                request, poll, AlreadyVoted(_("You have already voted in this poll. Each person votes once."))
+            )
     if reason := permissions.ballot_refusal(user, poll):
-        return _refused(request, poll, reason, 403)
+        return _refusal_page(request, poll, NotAllowed(reason))
     return None
 
 
@@ -115,8 +113,8 @@ def ballot(request: HttpRequest, poll_id: int) -> HttpResponse:
             try:
                 services.ballot_token_receipt(token=form.cleaned_data["token"], poll=poll, voter=_user(request))
                 services.ballot_choices_check(poll=poll, choices=form.chosen_options(), questions=questions)
-            except services.VoteError as exc:
-                return _refused(request, poll, exc.message, exc.status)
+            except Refused as exc:
+                return _refusal_page(request, poll, exc)
             confirm = BallotForm(request.POST, questions=questions, hidden=True)
             confirm.is_valid()
             return render(
@@ -141,14 +139,16 @@ def ballot_confirm(request: HttpRequest, poll_id: int) -> HttpResponse:
     questions = selectors.ballot_paper(poll)
     form = BallotForm(request.POST, questions=questions, hidden=True)
     if not form.is_valid():
-        return _refused(request, poll, _("This ballot form was altered or is incomplete. Please start again."), 400)
+        return _refusal_page(
+            request, poll, InvalidBallot(_("This ballot form was altered or is incomplete. Please start again."))
+        )
     try:
         code = services.ballot_token_receipt(token=form.cleaned_data["token"], poll=poll, voter=voter)
         ballot = services.ballot_cast(
             poll=poll, voter=voter, choices=form.chosen_options(), receipt_code=code, questions=questions
         )
-    except services.VoteError as exc:
-        return _refused(request, poll, exc.message, exc.status)
+    except Refused as exc:
+        return _refusal_page(request, poll, exc)
     # A new ballot carries what was just recorded; a replay reads its choices back.
     choices = getattr(ballot, "cast_options", None) or [
         choice.option for choice in ballot.choices.select_related("option__question")
@@ -197,7 +197,7 @@ def receipt_check(request: HttpRequest, poll_id: int) -> HttpResponse:
 def _officer_poll(request: HttpRequest, poll_id: int) -> Poll:
     poll = _poll(poll_id)
     if not permissions.can_operate_booths(request.user, poll):
-        raise PermissionDenied(_("Only officers work at booths, and only in polls with booth voting."))
+        raise NotAllowed(_("Only officers work at booths, and only in polls with booth voting."))
     return poll
 
 
@@ -216,7 +216,7 @@ def booth_list(request: HttpRequest, poll_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 booth = services.booth_open(poll=poll, officer=_user(request), **form.cleaned_data)
-            except services.VoteError as exc:
+            except Refused as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
@@ -276,8 +276,8 @@ def booth_record(request: HttpRequest, poll_id: int, booth_id: int) -> HttpRespo
     try:
         record = services.booth_person_from_token(booth=booth, token=form.cleaned_data["person"])
         services.booth_participation_record(booth=booth, officer=_user(request), census_record=record)
-    except services.VoteError as exc:
-        return _refused(request, poll, exc.message, exc.status)
+    except Refused as exc:
+        return _refusal_page(request, poll, exc)
     messages.success(request, _("Participation recorded. Hand over the paper ballot."))
     return redirect("votes:booth_desk", poll_id=poll.pk, booth_id=booth.pk)
 
@@ -297,15 +297,15 @@ def booth_tally(request: HttpRequest, poll_id: int, booth_id: int) -> HttpRespon
     status = 200
     if request.method == "POST":
         if not can_enter:
-            return _refused(
-                request, poll, _("Paper tallies are entered after the poll closes and before publication."), 403
+            return _refusal_page(
+                request, poll, NotAllowed(_("Paper tallies are entered after the poll closes and before publication."))
             )
         if form.is_valid():
             try:
                 services.booth_tally_enter(
                     booth=booth, officer=_user(request), counts=form.counts(), note=form.cleaned_data["note"]
                 )
-            except services.VoteError as exc:
+            except Refused as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:

@@ -9,7 +9,7 @@ author, so they still count as participation in the inclusion statistics.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import User
+from decide.refusals import NotAllowed
 from decide.sanitize import clean_html, plain_text
 from proposals import events, notifications
 from proposals.debate.permissions import (
@@ -36,10 +37,6 @@ from proposals.models import Comment, CommentReaction, Flag, Proposal, Stance
 
 COMMENT_MAX_CHARS = 5000
 REASON_MAX_CHARS = 1000
-
-
-class DebateRefused(PermissionDenied):
-    """The rules do not let this person do this now; the message says why, in their language."""
 
 
 def _clean_body(body: str) -> str:
@@ -87,7 +84,7 @@ def comment_create(
     proposal = Proposal.objects.select_related("process").get(pk=proposal.pk)
     refusal = comment_post_refusal(author, proposal, open_refusal=open_refusal)
     if refusal:
-        raise DebateRefused(refusal)
+        raise NotAllowed(refusal)
     if parent is not None:
         parent = Comment.objects.select_related("author").get(pk=parent.pk)
         if parent.proposal_id != proposal.pk:
@@ -107,7 +104,7 @@ def comment_edit(*, author: User, comment: Comment, body: str, stance: str) -> C
     locked = _fresh(comment)
     refusal = comment_edit_refusal(author, locked)
     if refusal:
-        raise DebateRefused(refusal)
+        raise NotAllowed(refusal)
     locked.body = _clean_body(body)
     locked.stance = _stance(stance)
     locked.edited_at = timezone.now()
@@ -122,7 +119,7 @@ def comment_delete(*, author: User, comment: Comment) -> Comment:
     """The author withdraws their words; the thread keeps a "deleted" mark so replies still make sense."""
     locked = _fresh(comment)
     if not comment_can_delete(author, locked):
-        raise DebateRefused(_("Only its author may delete a comment."))
+        raise NotAllowed(_("Only its author may delete a comment."))
     locked.deleted_at = timezone.now()
     locked.is_pinned = False
     locked.full_clean()
@@ -143,7 +140,7 @@ def comment_react(*, user: User, comment: Comment, value: int) -> Comment:
     locked = _fresh(comment)
     refusal = comment_react_refusal(user, locked)
     if refusal:
-        raise DebateRefused(refusal)
+        raise NotAllowed(refusal)
     field = {1: "agree_count", -1: "disagree_count"}
     existing = CommentReaction.objects.select_for_update().filter(comment=locked, user=user).first()
     deltas: dict[str, int] = {}
@@ -172,7 +169,7 @@ def comment_react(*, user: User, comment: Comment, value: int) -> Comment:
 def comment_flag(*, reporter: User, comment: Comment, reason: str) -> Flag:
     comment = Comment.objects.select_related("author", "proposal").get(pk=comment.pk)
     if not comment_can_flag(reporter, comment):
-        raise DebateRefused(_("You cannot report this comment."))
+        raise NotAllowed(_("You cannot report this comment."))
     flag = Flag(comment=comment, reporter=reporter, reason=_clean_reason(reason, required=True))
     flag.full_clean(validate_constraints=False)
     try:
@@ -186,7 +183,7 @@ def comment_flag(*, reporter: User, comment: Comment, reason: str) -> Flag:
 
 def _require_moderator(user: User) -> None:
     if not comment_can_moderate(user):
-        raise DebateRefused(_("Only moderators may do this."))
+        raise NotAllowed(_("Only moderators may do this."))
 
 
 def _resolve_flags(comment: Comment, moderator: User) -> int:
@@ -285,7 +282,7 @@ def comment_set_pinned(*, moderator: User, comment: Comment, pinned: bool) -> Co
 @transaction.atomic
 def debate_set_locked(*, moderator: User, proposal: Proposal, locked: bool, reason: str) -> Proposal:
     if not debate_can_lock(moderator, proposal):
-        raise DebateRefused(_("Only moderators may do this."))
+        raise NotAllowed(_("Only moderators may do this."))
     row = Proposal.objects.select_for_update().get(pk=proposal.pk)
     reason_text = _clean_reason(reason, required=locked)
     row.debate_locked = locked

@@ -123,8 +123,8 @@ def _comment_form_submitted(
     if form.is_valid():
         try:
             act(form.cleaned_data)
-        except services.DebateRefused as exc:
-            return _action_page(request, **page, status=403, refusal=str(exc))
+        except Refused as exc:
+            return _action_page(request, **page, status=exc.status, refusal=exc.message)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -163,7 +163,7 @@ def comment_create(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 stance=form.cleaned_data["stance"],
                 parent=_reply_target(proposal, form.cleaned_data.get("parent")),
             )
-        except services.DebateRefused as exc:
+        except Refused as exc:
             return _action_page(
                 request,
                 title=title,
@@ -171,8 +171,8 @@ def comment_create(request: HttpRequest, proposal_id: int) -> HttpResponse:
                 comment=None,
                 proposal=proposal,
                 submit=_("Publish comment"),
-                status=403,
-                refusal=str(exc),
+                status=exc.status,
+                refusal=exc.message,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -220,7 +220,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.comment_delete(author=_account(request), comment=comment)
-        except services.DebateRefused as exc:
+        except Refused as exc:
             return _action_page(
                 request,
                 title=title,
@@ -228,8 +228,8 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
                 comment=comment,
                 proposal=comment.proposal,
                 submit=submit,
-                status=403,
-                refusal=str(exc),
+                status=exc.status,
+                refusal=exc.message,
             )
         messages.success(request, _("Your comment is deleted. The debate shows that a comment was deleted."))
         return _redirect_to(comment)
@@ -259,8 +259,8 @@ def comment_react(request: HttpRequest, comment_id: int) -> HttpResponse:
         return _redirect_to(comment)
     try:
         services.comment_react(user=_account(request), comment=comment, value=form.cleaned_data["value"])
-    except (services.DebateRefused, ValidationError) as exc:
-        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    except (Refused, ValidationError) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else exc.message)
     return _redirect_to(comment)
 
 

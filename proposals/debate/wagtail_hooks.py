@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,6 +21,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from accounts.models import User
+from decide.refusals import NotAllowed
 from proposals.debate import services as debate_services
 from proposals.debate.forms import ReasonForm
 from proposals.debate.permissions import is_moderator
@@ -30,7 +31,7 @@ from proposals.models import Comment, Flag
 
 def _moderator(request: HttpRequest) -> User:
     if not isinstance(request.user, User) or not is_moderator(request.user):
-        raise PermissionDenied(_("Only moderators and administrators can moderate."))
+        raise NotAllowed(_("Only moderators and administrators can moderate."))
     return request.user
 
 

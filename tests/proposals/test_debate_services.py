@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from decide.refusals import NotAllowed
 from proposals.debate import services as services
 from proposals.debate.selectors import debate_thread
 from proposals.models import Comment, CommentReaction, Flag, ProposalEvent
 from tests.factories import ProposalFactory, UserFactory, process_page
-from tests.proposals.debate_support import comment, decode, moderator
+from tests.proposals.helpers import comment, decode, moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +77,7 @@ def test_who_may_not_comment(setup: str) -> None:
         author.save()
     elif setup == "unconfirmed":
         author = UserFactory(confirmed=False)
-    with pytest.raises(services.DebateRefused):
+    with pytest.raises(NotAllowed):
         services.comment_create(author=author, proposal=proposal, body="Hola")
     assert not Comment.objects.exists() and not ProposalEvent.objects.exists()
 
@@ -94,9 +95,9 @@ def test_edit_within_the_window_only() -> None:
     assert c.body == "<p>fixed</p>" and c.stance == "against" and c.edited_at is not None
     assert events_of("comment.edited")[0]["data"]["comment"] == c.pk
     Comment.objects.filter(pk=c.pk).update(created_at=timezone.now() - timedelta(minutes=16))
-    with pytest.raises(services.DebateRefused):
+    with pytest.raises(NotAllowed):
         services.comment_edit(author=c.author, comment=c, body="<p>later</p>", stance="for")
-    with pytest.raises(services.DebateRefused):
+    with pytest.raises(NotAllowed):
         services.comment_edit(author=UserFactory(), comment=c, body="<p>not mine</p>", stance="for")
 
 
@@ -130,7 +131,7 @@ def test_reactions_toggle_switch_and_keep_counts_in_step() -> None:
     assert CommentReaction.objects.count() == 1
     last = events_of("comment.reactions")[-1]["data"]
     assert (last["agree"], last["disagree"]) == (0, 1)
-    with pytest.raises(services.DebateRefused):
+    with pytest.raises(NotAllowed):
         services.comment_react(user=c.author, comment=c, value=1)
     with pytest.raises(ValidationError):
         services.comment_react(user=ana, comment=c, value=5)
@@ -143,7 +144,7 @@ def test_hide_and_restore_are_audited_and_resolve_flags() -> None:
     with pytest.raises(ValidationError):
         services.comment_flag(reporter=reporter, comment=c, reason="otra vez")
     mod = moderator()
-    with pytest.raises(services.DebateRefused):
+    with pytest.raises(NotAllowed):
         services.comment_hide(moderator=UserFactory(), comment=c, reason="no")
     services.comment_hide(moderator=mod, comment=c, reason="Insultos")
     c.refresh_from_db()
@@ -171,7 +172,7 @@ def test_official_pin_and_lock() -> None:
     with pytest.raises(ValidationError):
         services.comment_set_pinned(moderator=mod, comment=reply, pinned=True)
     services.debate_set_locked(moderator=mod, proposal=first.proposal, locked=True, reason="Se desvió el debate")
-    with pytest.raises(services.DebateRefused):
+    with pytest.raises(NotAllowed):
         services.comment_create(author=UserFactory(), proposal=first.proposal, body="Hola")
     assert events_of("debate.locked")[0]["data"]["locked"] is True
     assert set(AuditEntry.objects.values_list("action", flat=True)) == {

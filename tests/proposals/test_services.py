@@ -6,10 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from decide.refusals import NotAllowed
 from proposals import services
 from proposals.models import Flag, Follow, Proposal, ProposalEvent, ProposalStatus
 from tests.factories import ProposalFactory, UserFactory, VerifiedUserFactory, process_page
@@ -35,7 +36,7 @@ def test_create_outside_the_proposals_phase_is_refused(when: str) -> None:
     now, day = timezone.now(), timedelta(days=1)
     span = (now + day, now + 2 * day) if when == "before" else (now - 2 * day, now - day)
     process = process_page(phases_open=(), proposals_opens=span[0], proposals_closes=span[1])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.proposal_create(process=process, author=UserFactory(), **CONTENT)
     assert not Proposal.objects.exists()
 
@@ -47,7 +48,7 @@ def test_create_by_unconfirmed_blocked_or_inactive_is_refused(who: str) -> None:
         "blocked": lambda: UserFactory(blocked_at=timezone.now()),
         "inactive": lambda: UserFactory(is_active=False),
     }[who]()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.proposal_create(process=process_page(), author=user, **CONTENT)
     assert not Proposal.objects.exists()
 
@@ -60,7 +61,7 @@ def test_update_cleans_and_stops_once_published() -> None:
     proposal.refresh_from_db()
     assert proposal.title == "Nuevo" and proposal.body == "<p>ok</p>"
     services.proposal_approve(proposal=proposal, actor=UserFactory(roles=["moderator"]))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.proposal_update(proposal=proposal, actor=proposal.author, **CONTENT)
 
 
@@ -68,11 +69,11 @@ def test_update_cleans_and_stops_once_published() -> None:
 def test_approve_hide_restore_need_a_moderator(role: str | None) -> None:
     proposal = ProposalFactory(status="submitted")
     user = UserFactory(roles=[role] if role else [])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.proposal_approve(proposal=proposal, actor=user)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.proposal_hide(proposal=proposal, actor=user, reason="x")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.user_block(user=proposal.author, actor=user, reason="x")
     assert not AuditEntry.objects.exists()
 
@@ -94,18 +95,18 @@ def test_moderators_and_administrators_moderate(role: str) -> None:
 
 
 def test_restore_of_a_visible_proposal_is_a_clear_error() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.ProposalTransitionError):
         services.proposal_restore(proposal=ProposalFactory(), actor=UserFactory(roles=["moderator"]))
 
 
 def test_withdraw_only_by_author_with_reason_and_not_in_vote() -> None:
     proposal = ProposalFactory(status="qualified")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.proposal_withdraw(proposal=proposal, actor=UserFactory(), reason="x")
     with pytest.raises(ValidationError):
         services.proposal_withdraw(proposal=proposal, actor=proposal.author, reason="  <b></b> ")
     in_vote = ProposalFactory(status="in_vote")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.proposal_withdraw(proposal=in_vote, actor=in_vote.author, reason="tarde")
     services.proposal_withdraw(proposal=proposal, actor=proposal.author, reason="Mejor en otro proceso")
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.WITHDRAWN
@@ -113,7 +114,7 @@ def test_withdraw_only_by_author_with_reason_and_not_in_vote() -> None:
 
 def test_institutional_bill_is_published_and_may_go_straight_to_a_vote() -> None:
     admin = UserFactory(roles=["administrator"])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.institutional_bill_create(process=process_page(), actor=UserFactory(roles=["moderator"]), **CONTENT)
     bill = services.institutional_bill_create(process=process_page(), actor=admin, **CONTENT)
     assert bill.kind == "institutional" and bill.status == "published"

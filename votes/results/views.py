@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from accounts.second_factor import staff_page
+from decide.refusals import NotAllowed
 from proposals.models import ProcessPage
 from votes.models import Poll
 from votes.results.display import results_context, stage_charts, turnout_rows
@@ -80,8 +80,8 @@ def results_publish(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = _poll(poll_id)
     user = request.user
     if not isinstance(user, User):
-        raise PermissionDenied(_("Only administrators publish results."))
-    poll_results_publish(poll=poll, actor=user)  # PermissionDenied carries the reason to the 403 page
+        raise NotAllowed(_("Only administrators publish results."))
+    poll_results_publish(poll=poll, actor=user)  # a refusal carries its reason to the refusal page
     messages.success(request, _("The results are published. Viewers of the poll and its proposals were told."))
     return redirect("votes:results", poll_id=poll.pk)
 
@@ -134,7 +134,7 @@ def process_statistics_page(request: HttpRequest, process_id: int) -> HttpRespon
 def turnout_dashboard(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = _poll(poll_id)
     if not can_view_turnout(request.user, poll):
-        raise PermissionDenied(_("Only administrators see the live turnout dashboard."))
+        raise NotAllowed(_("Only administrators see the live turnout dashboard."))
     rows, total = turnout_rows(poll_turnout_counts(poll), poll_eligible_counts(poll))
     context = {"poll": poll, "rows": rows, "total": total, "socket_path": f"/ws/polls/{poll.pk}/turnout/"}
     return render(request, "votes/results/turnout.html", context)
