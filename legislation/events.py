@@ -58,5 +58,5 @@ def publish(draft: Draft, event: LegislationEvent) -> DraftEvent:
     row = DraftEvent.objects.create(draft=draft, kind=event.kind, text="")
     row.text = encode_event(event_id=row.pk, kind=event.kind, data=asdict(event))
     row.save(update_fields=["text"])
-    send_after_commit(draft.live_group, row.text)
+    send_after_commit(draft.live_group, row.text, event_id=row.pk)
     return row

@@ -15,7 +15,6 @@ subscription per server process, the encoded text written to each socket as is.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -35,13 +34,6 @@ CLOSE_TOO_BIG = 1009
 MAX_MESSAGE_CHARS = 128
 # More missed than this and a page load is cheaper than the replay: the client is told to reload.
 CATCHUP_LIMIT = 500
-# encode_event writes the id first: reading it needs no JSON parse per viewer.
-_EVENT_ID = re.compile(r'^\{"id":(\d+),')
-
-
-def event_id_of(text: str) -> int | None:
-    match = _EVENT_ID.match(text)
-    return int(match.group(1)) if match else None
 
 
 def _comment_id(text: str) -> tuple[str, int | None]:
@@ -162,15 +154,13 @@ class ProposalDebateConsumer(HubWebsocketConsumer):
         for _event_id, text in catchup_texts(rows):
             self.outlet.push(text)
 
-    def deliver(self, text: str) -> None:
-        """Write the event as is, unless this socket already had it from the log.
+    def deliver(self, text: str, event_id: int | None = None) -> None:
+        """Write the event as is, unless this socket already had it from the log (`event_id`: the envelope's).
 
         Dropping by id rather than by "id <= last sent" keeps an event whose id was taken
         before the read but whose transaction committed after it (ids are not commit order).
         """
-        if self.replayed:
-            event_id = event_id_of(text)
-            if event_id in self.replayed:
-                self.replayed.discard(event_id)
-                return
+        if event_id is not None and event_id in self.replayed:
+            self.replayed.discard(event_id)
+            return
         self.outlet.push(text)

@@ -3,11 +3,11 @@
 `ws/polls/<id>/turnout/`: the administrators' live turnout dashboard. Accepts
 administrators only (the same predicate as the page), sends the current figures
 on connect, then fresh figures whenever a participation is recorded
-(`votes.results.stats.turnout_changed`, after commit). Turnout by group, never choices.
+(`votes.events.turnout_changed`, after commit). Turnout by group, never choices.
 
 `ws/polls/<id>/`: viewers of a poll page (anyone) join the public group
-`poll.<id>` and hear that results are out (`poll.results`, from
-`votes.results.publication.poll_results_publish`).
+`Poll.live_group` and hear that results are out (`poll.results`, from
+`votes.events.results_published`).
 """
 
 from __future__ import annotations
@@ -18,32 +18,13 @@ from typing import Any
 from channels.db import database_sync_to_async
 
 from decide.live.fanout import HubWebsocketConsumer
-from decide.live.publish import encode_event, send_to_group_now
-from votes.results.display import turnout_payload
+from votes.events import turnout_text
 from votes.results.permissions import can_view_turnout
-from votes.results.stats import poll_eligible_counts, poll_turnout_counts
 
 from .models import Poll
 
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
-
-
-def turnout_group(poll_id: int) -> str:
-    """Not the public `poll.<id>` group: turnout by group goes to administrators only."""
-    return f"poll.{poll_id}.turnout"
-
-
-def turnout_text(poll: Poll) -> str:
-    payload = turnout_payload(poll_turnout_counts(poll), poll_eligible_counts(poll))
-    return encode_event(event_id=None, kind="poll.turnout", data={"poll": poll.pk, **payload})
-
-
-def send_turnout(poll_id: int) -> None:
-    """Compute the figures once and send them to every dashboard of the poll (called after commit)."""
-    poll = Poll.objects.select_related("process").filter(pk=poll_id).first()
-    if poll is not None:
-        send_to_group_now(turnout_group(poll_id), turnout_text(poll))
 
 
 @database_sync_to_async
@@ -71,7 +52,7 @@ class TurnoutConsumer(HubWebsocketConsumer):
         if not allowed:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.group = turnout_group(poll_id)
+        self.group = poll.turnout_live_group
         await self.join(self.group)
         await self.accept()
         await self.send(text_data=await _snapshot(poll))
@@ -82,8 +63,8 @@ class TurnoutConsumer(HubWebsocketConsumer):
 
 
 @database_sync_to_async
-def _poll_exists(poll_id: int) -> bool:
-    return Poll.objects.filter(pk=poll_id).exists()
+def _poll(poll_id: int) -> Poll | None:
+    return Poll.objects.filter(pk=poll_id).first()
 
 
 class PollViewerConsumer(HubWebsocketConsumer):
@@ -93,10 +74,11 @@ class PollViewerConsumer(HubWebsocketConsumer):
 
     async def connect(self) -> None:
         poll_id = int(self.scope["url_route"]["kwargs"]["poll_id"])
-        if not await _poll_exists(poll_id):
+        poll = await _poll(poll_id)
+        if poll is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        self.group = f"poll.{poll_id}"  # Poll.live_group
+        self.group = poll.live_group
         await self.join(self.group)
         await self.accept()
 

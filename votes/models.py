@@ -94,7 +94,13 @@ class Poll(models.Model):
 
     @property
     def live_group(self) -> str:
+        """The poll page's viewers (anyone): told when the results are out."""
         return f"poll.{self.pk}"
+
+    @property
+    def turnout_live_group(self) -> str:
+        """Not the public group: turnout by group goes to the administrators' dashboards only."""
+        return f"poll.{self.pk}.turnout"
 
 
 class Question(models.Model):

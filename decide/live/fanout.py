@@ -29,7 +29,8 @@ from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
 
-Sink = Callable[[str], None]
+# Called with each event's text and its id from the envelope (decide.live.publish.LiveEnvelope).
+Sink = Callable[[str, int | None], None]
 Send = Callable[[dict[str, Any]], Coroutine[Any, Any, None]]
 
 # Messages held for one socket that cannot keep up; past this it is closed and reconnects with catch-up.
@@ -184,12 +185,14 @@ class LiveHub:
                 logger.exception("live group %s: receive failed", group)
                 await asyncio.sleep(0.5)
                 continue
-            text = message.get("text")
+            text, event_id = message.get("text"), message.get("id")
             if message.get("type") != "live.event" or not isinstance(text, str):
                 continue
+            if not isinstance(event_id, int):
+                event_id = None
             for sink in tuple(entry.sinks):
                 try:
-                    sink(text)
+                    sink(text, event_id)
                 except Exception:
                     logger.exception("live group %s: a socket's sink failed", group)
 
@@ -238,7 +241,7 @@ class HubWebsocketConsumer(AsyncWebsocketConsumer):
 
     outlet: Outlet
     _joined: list[tuple[LiveHub, str]]
-    held: list[str] | None = None
+    held: list[tuple[str, int | None]] | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         # As AsyncConsumer.__call__, minus the layer channel: only the client's messages are dispatched.
@@ -268,18 +271,18 @@ class HubWebsocketConsumer(AsyncWebsocketConsumer):
             await work
         finally:
             held, self.held = self.held, None
-            for text in held:
-                self.deliver(text)
+            for text, event_id in held:
+                self.deliver(text, event_id)
 
-    def on_live(self, text: str) -> None:
-        """Called by the hub with each text of the socket's groups."""
+    def on_live(self, text: str, event_id: int | None = None) -> None:
+        """Called by the hub with each text of the socket's groups and its id from the envelope."""
         if self.held is not None:
-            self.held.append(text)
+            self.held.append((text, event_id))
         else:
-            self.deliver(text)
+            self.deliver(text, event_id)
 
-    def deliver(self, text: str) -> None:
-        """Write one live text (override to filter); by default as is."""
+    def deliver(self, text: str, event_id: int | None = None) -> None:
+        """Write one live text (override to filter, e.g. by `event_id`); by default as is."""
         self.outlet.push(text)
 
     async def join(self, group: str) -> bool:

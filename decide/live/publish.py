@@ -11,7 +11,8 @@ import json
 import logging
 import os
 import threading
-from typing import Any
+from dataclasses import asdict
+from typing import Any, ClassVar, Literal, Protocol, TypedDict
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -21,8 +22,38 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
+class LiveEnvelope(TypedDict):
+    """The channel-layer message that carries one live event to the sockets of a group.
+
+    - `type`: always "live.event".
+    - `id`: the event's id in its app's log (`ProposalEvent`, `DraftEvent`), the number a
+      reconnecting viewer sends back as `last_event_id`; None for events that are not logged
+      (turnout, a poll's results). Sockets drop an event they already replayed by this id,
+      without decoding `text`.
+    - `text`: the encoded event (`encode_event`), written to every socket as is.
+    """
+
+    type: Literal["live.event"]
+    id: int | None
+    text: str
+
+
+class LiveEvent(Protocol):
+    """A typed payload of one event kind (a frozen dataclass with a `kind` class attribute)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def kind(self) -> str: ...
+
+
 def encode_event(*, event_id: int | None, kind: str, data: dict[str, Any]) -> str:
     return json.dumps({"id": event_id, "kind": kind, "data": data}, cls=DjangoJSONEncoder, separators=(",", ":"))
+
+
+def encode_live_event(event: LiveEvent, *, event_id: int | None = None) -> str:
+    """Encode a typed payload: its fields are the event's `data`, its `kind` the event's kind."""
+    return encode_event(event_id=event_id, kind=event.kind, data=asdict(event))
 
 
 # Longest a committed write waits for its live send before giving up on it (a stuck Redis).
@@ -48,12 +79,12 @@ def _publisher_loop() -> asyncio.AbstractEventLoop:
         return _publisher[1]
 
 
-def send_to_group_now(group: str, text: str) -> None:
+def send_to_group_now(group: str, text: str, *, event_id: int | None = None) -> None:
     """Send pre-encoded `text` to every socket in `group` (decide.live.fanout hands it to each local socket)."""
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": "live.event", "text": text}
+    message: LiveEnvelope = {"type": "live.event", "id": event_id, "text": text}
     try:
         if isinstance(layer, InMemoryChannelLayer):
             # Single-process layer (development, tests): its queues belong to the caller's event loop.
@@ -69,6 +100,6 @@ def send_to_group_now(group: str, text: str) -> None:
         logger.exception("live event to %s not delivered", group)
 
 
-def send_after_commit(group: str, text: str) -> None:
+def send_after_commit(group: str, text: str, *, event_id: int | None = None) -> None:
     """Queue `text` for `group` once the surrounding transaction commits (never on rollback)."""
-    transaction.on_commit(lambda: send_to_group_now(group, text))
+    transaction.on_commit(lambda: send_to_group_now(group, text, event_id=event_id))

@@ -124,8 +124,8 @@ def test_live_events_arriving_while_the_log_is_read_come_after_the_replay_withou
     from proposals import consumers, events
 
     proposal: Any = ProposalFactory()
-    monkeypatch.setattr("decide.live.publish.send_to_group_now", lambda group, text: None)
-    logged = [events.publish(proposal, "proposal.supports", {"proposal": proposal.pk, "count": n}) for n in range(2)]
+    monkeypatch.setattr("decide.live.publish.send_to_group_now", lambda group, text, **envelope: None)
+    logged = [events.publish(proposal, events.SupportsChanged(proposal=proposal.pk, count=n)) for n in range(2)]
     late = encode_event(event_id=logged[-1].pk + 100, kind="proposal.supports", data={"count": 9})
     read_log = consumers._missed_events
 
@@ -134,8 +134,8 @@ def test_live_events_arriving_while_the_log_is_read_come_after_the_replay_withou
         assert hub is not None
         # During the read, the hub hands the socket one event it is about to replay and one it is not.
         for sink in tuple(hub.groups[proposal.live_group].sinks):
-            sink(logged[-1].text)
-            sink(late)
+            sink(logged[-1].text, logged[-1].pk)
+            sink(late, logged[-1].pk + 100)
         rows: list[tuple[int, str]] = await read_log(proposal_id, after)
         return rows
 

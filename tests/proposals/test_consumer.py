@@ -22,7 +22,7 @@ from proposals import events
 from proposals.debate import services as services
 from proposals.models import ProposalEvent
 from tests.factories import ProposalFactory, UserFactory
-from tests.proposals.debate_support import comment, moderator
+from tests.proposals.helpers import comment, moderator
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -183,9 +183,7 @@ def test_each_event_kind_reaches_the_viewer() -> None:
 def _log_without_sending(count: int, proposal: Any) -> list[ProposalEvent]:
     """Events in the log whose live send a viewer missed (it was not connected)."""
     with mock.patch("decide.live.publish.send_to_group_now"):
-        return [
-            events.publish(proposal, "proposal.supports", {"proposal": proposal.pk, "count": n}) for n in range(count)
-        ]
+        return [events.publish(proposal, events.SupportsChanged(proposal=proposal.pk, count=n)) for n in range(count)]
 
 
 def test_reconnect_catches_up_in_order_then_goes_live_without_gap_or_duplicate() -> None:
@@ -200,7 +198,9 @@ def test_reconnect_catches_up_in_order_then_goes_live_without_gap_or_duplicate()
         try:
             assert [(await receive_event(ws))["id"] for _ in range(2)] == [missed_1.pk, missed_2.pk]
             # The send of an event already replayed from the log arrives after our join: dropped.
-            await layer.group_send(proposal.live_group, {"type": "live.event", "text": missed_2.text})
+            await layer.group_send(
+                proposal.live_group, {"type": "live.event", "id": missed_2.pk, "text": missed_2.text}
+            )
             assert await ws.receive_nothing(timeout=0.2)
             live = await sync_to_async(services.comment_create)(author=author, proposal=proposal, body="Hola")
             event = await receive_event(ws)
@@ -226,7 +226,7 @@ def test_catch_up_by_message_and_an_event_committed_late_is_not_lost() -> None:
         try:
             await ws.send_to(text_data=json.dumps({"last_event_id": 0}))
             assert [(await receive_event(ws))["id"] for _ in range(2)] == [first.pk, third.pk]
-            await layer.group_send(proposal.live_group, {"type": "live.event", "text": late_text})
+            await layer.group_send(proposal.live_group, {"type": "live.event", "id": late_id, "text": late_text})
             assert (await receive_event(ws))["id"] == late_id
         finally:
             await ws.disconnect()
@@ -238,7 +238,7 @@ def test_catch_up_does_not_replay_the_words_of_a_comment_hidden_since() -> None:
     c = comment()
     mod = moderator()
     with mock.patch("decide.live.publish.send_to_group_now"):
-        before = events.publish(c.proposal, "proposal.supports", {"proposal": c.proposal_id, "count": 0})
+        before = events.publish(c.proposal, events.SupportsChanged(proposal=c.proposal_id, count=0))
         services.comment_edit(author=c.author, comment=c, body="<p>Insulto</p>", stance="for")
         services.comment_hide(moderator=mod, comment=c, reason="Insultos")
 

@@ -18,13 +18,12 @@ from .helpers import (
     ballot_token,
     close,
     confirm,
-    english,  # noqa: F401 - autouse fixture: pages in English
     options,
     review,
     vote,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def login(user: User) -> Client:
@@ -177,7 +176,7 @@ def test_a_cast_tells_the_turnout_dashboards_after_commit_at_most_once_a_second(
     monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: object
 ) -> None:
     sent: list[int] = []
-    monkeypatch.setattr("votes.consumers.send_turnout", sent.append)
+    monkeypatch.setattr("votes.events.turnout_send", sent.append)
     poll = PollFactory()
     first, second = VerifiedUserFactory(), VerifiedUserFactory()
     poll_eligible_counts(poll)  # an administrator opened the dashboard: census denominators are cached

@@ -13,14 +13,10 @@ from django.utils import timezone
 from accounts.models import AuditEntry
 from proposals.models import ProposalEvent
 from tests.factories import PollFactory, UserFactory, VerifiedUserFactory
-from tests.votes.results_fixtures import closed_poll
+from tests.votes.helpers import closed_poll
 from votes.models import Poll
 
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    """Assertions read the English source strings, whatever translations exist."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _client(user: Any = None) -> Client:
@@ -89,7 +85,9 @@ def test_an_administrator_reviews_then_publishes(
     admin: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     sent: list[tuple[str, str]] = []
-    monkeypatch.setattr("decide.live.publish.send_to_group_now", lambda group, text: sent.append((group, text)))
+    monkeypatch.setattr(
+        "decide.live.publish.send_to_group_now", lambda group, text, **envelope: sent.append((group, text))
+    )
     poll = closed_poll()
     client = _client(admin)
     review = client.get(reverse("votes:results_review", args=[poll.pk]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import User
-from decide.live.publish import encode_event, send_after_commit
-from proposals import events as proposal_events
+from decide.refusals import NotAllowed
 from proposals.models import ProposalStatus
 from proposals.services import proposal_transition
+from votes import events
 from votes.models import Poll
 from votes.notifications import results_published
 from votes.results.permissions import results_publish_refusal
@@ -25,21 +24,18 @@ def poll_results_publish(*, poll: Poll, actor: User) -> Poll:
     """Publish `poll`'s results: administrators only, after the close, once. Audited; viewers told live."""
     poll = Poll.objects.select_for_update().get(pk=poll.pk)  # two administrators clicking at once publish once
     if reason := results_publish_refusal(actor, poll):
-        raise PermissionDenied(reason)
+        raise NotAllowed(reason)
     poll.results_published_at = timezone.now()
     poll.results_published_by = actor
     poll.full_clean()
     poll.save(update_fields=["results_published_at", "results_published_by"])
     totals = {str(option_id): row["total"] for option_id, row in poll_results_breakdown(poll).items()}
     audit_record(actor=actor, action="poll.results_published", target=poll, detail={"totals": totals})
-    url = reverse("votes:results", args=[poll.pk])
-    data = {"poll": poll.pk, "title": poll.title, "url": url}
-    send_after_commit(poll.live_group, encode_event(event_id=None, kind="poll.results", data=data))
     outcome = poll_outcome(poll, totals={int(k): v for k, v in totals.items()})
     for proposal in poll.proposals.all():
         if outcome is not None and proposal.status == ProposalStatus.IN_VOTE:
             proposal_transition(proposal=proposal, to_status=outcome, actor=actor, reason=_("Result of the vote."))
-        proposal_events.publish(proposal, "poll.results", data)
+    events.results_published(poll, url=reverse("votes:results", args=[poll.pk]))  # viewers told, after commit
     results_published(poll, actor=actor)
     return poll
 

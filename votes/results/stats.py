@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Case, CharField, Count, F, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
@@ -246,22 +245,6 @@ def _turnout_counts_uncached(poll: Poll) -> Counts:
             (gender_value if gender_value in GENDERS else UNKNOWN, area_value if area_value in AREAS else UNKNOWN)
         ] += n
     return counts
-
-
-def turnout_changed(poll: Poll) -> None:
-    """Call inside the transaction that recorded a participation: administrators' dashboards update after commit.
-
-    Runs inside a voter's request, so the census is never counted here: without
-    denominators cached for the current census (the dashboard page and socket cache
-    them when they open) no dashboard has been opened since the census last changed,
-    and there is nobody to tell.
-    """
-    from votes.consumers import send_turnout  # the consumer module owns the group name and the payload
-
-    if poll_eligible_counts_cached(poll) is None:
-        return
-    poll_id = poll.pk
-    transaction.on_commit(lambda: send_turnout(poll_id))
 
 
 # --- results by cell ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import CensusRecord, User
-from votes import permissions
+from votes import events, permissions
 from votes.models import Ballot, BallotChoice, Channel, Option, Participation, Poll, Question
 from votes.refusals import AlreadyVoted, InvalidBallot, NotAllowed
 from votes.selectors import normalise_receipt, receipt_hash
@@ -62,9 +62,7 @@ def turnout_changed_soon(poll: Poll) -> None:
     second is plenty for a dashboard, and casting must not pay for one per ballot.
     """
     if cache.add(f"votes:turnout-push:{poll.pk}", 1, timeout=TURNOUT_PUSH_INTERVAL):
-        from votes.results.stats import turnout_changed  # the results side owns the dashboard payload
-
-        turnout_changed(poll)
+        events.turnout_changed(poll)
 
 
 def _existing_receipt(*, poll: Poll, census_record_id: int, code: str) -> Ballot | None:
