@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuditEntry, CensusRecord, User, VerificationCode
-from tests.accounts.sms_outbox import OutboxSMSGateway
+from tests.accounts.helpers import OutboxSMSGateway
 from tests.factories import CensusRecordFactory, UserFactory, VerifiedUserFactory
 
 VERIFY = "/accounts/verify/"
@@ -123,7 +123,7 @@ def test_only_confirmed_accounts_verify(client: Client, record: CensusRecord) ->
 @pytest.fixture
 def sms_on(settings: pytest.FixtureRequest) -> list[tuple[str, str]]:
     settings.CENSUS_VERIFY_SMS = True  # type: ignore[attr-defined]
-    settings.SMS_GATEWAY = "tests.accounts.sms_outbox.OutboxSMSGateway"  # type: ignore[attr-defined]
+    settings.SMS_GATEWAY = "tests.accounts.helpers.OutboxSMSGateway"  # type: ignore[attr-defined]
     OutboxSMSGateway.outbox.clear()
     return OutboxSMSGateway.outbox
 

@@ -10,7 +10,7 @@ from django.test import Client
 from proposals.models import Flag, Follow, Proposal
 from tests.factories import ProposalFactory, UserFactory, process_page
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 GOOD = {"title": "Caminos rurales en Pataz", "summary": "Mantener los caminos.", "body": "<p>Texto.</p>"}
 

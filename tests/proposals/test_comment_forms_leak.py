@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from tests.proposals.debate_support import comment
+from tests.proposals.helpers import comment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

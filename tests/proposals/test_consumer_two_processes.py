@@ -17,7 +17,7 @@ from websockets.sync.client import connect as ws_connect
 
 from proposals.models import Comment
 from tests.factories import ProposalFactory, UserFactory
-from tests.proposals.debate_support import asgi_server
+from tests.proposals.helpers import asgi_server
 
 pytestmark = [
     pytest.mark.postgres,

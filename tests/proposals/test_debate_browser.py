@@ -18,7 +18,7 @@ from proposals.debate import services as services
 from proposals.debate.selectors import proposal_page_url
 from proposals.models import Comment
 from tests.factories import ProposalFactory, UserFactory
-from tests.proposals.debate_support import asgi_server, moderator
+from tests.proposals.helpers import asgi_server, moderator
 
 CHROMIUM = Path("/usr/bin/chromium")
 LIVE_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "live-debate.js"

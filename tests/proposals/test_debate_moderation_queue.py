@@ -10,7 +10,7 @@ from accounts.models import AuditEntry
 from proposals.debate import services as services
 from proposals.models import Flag
 from tests.factories import UserFactory
-from tests.proposals.debate_support import comment, moderator
+from tests.proposals.helpers import comment, moderator
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from proposals.debate.selectors import proposal_page_url
 from proposals.models import Comment, Flag
 from tests.factories import ProposalFactory, UserFactory
-from tests.proposals.debate_support import comment, moderator
+from tests.proposals.helpers import comment, moderator
 
 pytestmark = pytest.mark.django_db
 

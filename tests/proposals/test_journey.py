@@ -12,7 +12,7 @@ from accounts.models import AuditEntry
 from proposals.models import Proposal, ProposalStatus, Support
 from tests.factories import UserFactory, VerifiedUserFactory, process_page
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _client(user: object) -> Client:

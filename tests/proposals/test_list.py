@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.factories import CategoryFactory, DistrictFactory, ProposalFactory, UserFactory, process_page
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _titles(response: Any) -> list[str]:

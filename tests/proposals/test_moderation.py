@@ -11,7 +11,7 @@ from accounts.models import AuditEntry
 from proposals.models import Flag, Proposal, ProposalStatus
 from tests.factories import CategoryFactory, CommentFactory, ProposalFactory, UserFactory, process_page
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pages_in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _client(user: Any) -> Client:

@@ -20,7 +20,7 @@ from proposals.models import Proposal, ProposalEvent, ProposalStatus, Support
 from proposals.selectors import support_threshold
 from tests.factories import CensusRecordFactory, ProposalFactory, UserFactory, VerifiedUserFactory, process_page
 
-pytestmark = pytest.mark.usefixtures("pages_in_english")
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _client(user: Any) -> Client:

@@ -12,9 +12,11 @@ from tests.factories import PollFactory, VerifiedUserFactory
 from votes import services
 from votes.models import Ballot, BallotChoice, Participation
 
-from .helpers import english  # noqa: F401 - autouse fixture: pages in English
-
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("english"),
+]
 
 THREADS = 50
 

@@ -21,9 +21,9 @@ from tests.factories import CensusRecordFactory, PollFactory, VerifiedUserFactor
 from votes.models import Option, Participation, Poll, Question
 from votes.results.stats import poll_eligible_counts, poll_eligible_counts_cached
 
-from .helpers import TOKEN, english  # noqa: F401 - autouse fixture: pages in English
+from .helpers import TOKEN
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 # Session, user, poll, census record (+ whether they voted). The confirmation reads the
 # user again (fresh, for the rules, with whether they voted) and makes the three inserts.

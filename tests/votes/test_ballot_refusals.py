@@ -18,11 +18,10 @@ from votes.services import BALLOT_TOKEN_SALT, ballot_token_issue
 
 from .helpers import (
     confirm,
-    english,  # noqa: F401 - autouse fixture: pages in English
     options,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture(autouse=True)

@@ -11,12 +11,11 @@ from tests.factories import PollFactory, VerifiedUserFactory
 from votes.models import Ballot, BallotChoice, Participation
 
 from .helpers import (
-    english,  # noqa: F401 - autouse fixture: pages in English
     options,
     vote,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 TIME_FIELDS = (models.DateTimeField, models.TimeField, models.DateField)
 

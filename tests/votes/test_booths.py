@@ -15,12 +15,11 @@ from votes.models import Booth, BoothTally, Participation
 
 from .helpers import (
     close,
-    english,  # noqa: F401 - autouse fixture: pages in English
     options,
     vote,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def officer_client() -> Client:

@@ -13,12 +13,11 @@ from votes.results.publication import poll_results_publish
 
 from .helpers import (
     close,
-    english,  # noqa: F401 - autouse fixture: pages in English
     options,
     vote,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def voter_client() -> Client:

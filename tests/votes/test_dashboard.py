@@ -21,11 +21,7 @@ from tests.factories import CensusRecordFactory, DistrictFactory, PollFactory, U
 from votes.models import Participation, Poll
 from votes.results.stats import turnout_changed
 
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    """Assertions read the English source strings, whatever translations exist."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _open_poll_with_turnout() -> Poll:

@@ -11,9 +11,7 @@ from accounts.models import User
 from votes import demo, permissions
 from votes.models import Ballot, Booth, Participation, Poll
 
-from .helpers import english  # noqa: F401 - autouse fixture: pages in English
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_demo_poll_is_open_with_a_booth_and_ballots_and_seeding_twice_changes_nothing() -> None:

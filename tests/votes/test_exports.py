@@ -6,20 +6,15 @@ import csv
 import hashlib
 import io
 import json
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.votes.results_fixtures import closed_poll
+from tests.votes.helpers import closed_poll
 from votes.models import Ballot
 
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    """Assertions read the English source strings, whatever translations exist."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def _download(client: Client, url: str) -> bytes:

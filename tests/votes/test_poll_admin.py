@@ -24,12 +24,11 @@ from votes import services
 from votes.models import Option, Poll, Question
 
 from .helpers import (
-    english,  # noqa: F401 - autouse fixture: pages in English
     options,
     vote,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 FORMAT = "%Y-%m-%d %H:%M"
 

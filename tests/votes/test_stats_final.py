@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.votes.results_fixtures import closed_poll
+from tests.votes.helpers import closed_poll
 from votes.models import BallotChoice, Participation, Poll
 from votes.results import stats
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,15 +9,11 @@ from wagtail.models import Site
 
 from cms.models import DecideSettings
 from tests.factories import CensusRecordFactory, CommentFactory, DistrictFactory, ProposalFactory, VerifiedUserFactory
-from tests.votes.results_fixtures import closed_poll
+from tests.votes.helpers import closed_poll
 from votes.models import Participation
 from votes.results.stats import suppression_threshold
 
-
-@pytest.fixture(autouse=True)
-def _english(settings: Any) -> None:
-    """Assertions read the English source strings, whatever translations exist."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 # Dependency order: accounts (districts, census, people) → cms → proposals → votes.
 DEMO_MODULES = (
@@ -25,9 +25,7 @@ class Command(BaseCommand):
         for module_name in DEMO_MODULES:
             try:
                 module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise
-                continue
+            except ImportError as exc:  # a demo that silently did not run would leave a half-built site
+                raise CommandError(f"The demo module {module_name} cannot load: {exc}") from exc
             module.seed()
             self.stdout.write(f"Demo data ready: {module_name}")
