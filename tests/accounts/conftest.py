@@ -14,9 +14,8 @@ HEADER = ("document_number", "birth_date", "district_code", "gender")
 
 
 @pytest.fixture(autouse=True)
-def _english(settings: pytest.FixtureRequest) -> Iterator[None]:
-    """These tests read the English source strings; the site's default language is Spanish."""
-    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+def _english(english: None) -> Iterator[None]:
+    """These tests read the English source strings (the shared `english` fixture), in code outside requests too."""
     with translation.override("en"):
         yield
 
