@@ -36,6 +36,12 @@ _ARTICLE = re.compile(
     rf"^(?:ART[IÍ]CULO|ART\.)\s*(\d+(?:\s*-?\s*(?:BIS|TER|QUATER)\b)?|[ÚU]NICO\b)\s*[º°ºo]?(?![\w]){_SEP}(.*)$",
     re.IGNORECASE,
 )
+# "DISPOSICIONES COMPLEMENTARIAS FINALES", "Disposición transitoria": a heading of its own, like a chapter.
+_PROVISIONS = re.compile(
+    r"^DISPOSICI[OÓ]N(?:ES)?(?:\s+(?:COMPLEMENTARIAS?|TRANSITORIAS?|FINAL(?:ES)?|DEROGATORIAS?|MODIFICATORIAS?|"
+    r"ADICIONAL(?:ES)?))+\.?$",
+    re.IGNORECASE,
+)
 # Markdown decoration a pasted heading may carry: "## ", "**Artículo 1.**", "> ".
 _MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
@@ -104,6 +110,9 @@ def parse_lines(raw_lines: list[str]) -> ParseResult:
         elif match := _CHAPTER.match(line):
             heading, text = _split_heading(match.group(2))
             current = ParsedSection("chapter", match.group(1).upper(), heading or text)
+            sections.append(current)
+        elif _PROVISIONS.match(line):
+            current = ParsedSection("chapter", "", line.rstrip("."))
             sections.append(current)
         elif match := _ARTICLE.match(line):
             heading, text = _split_heading(match.group(2))

@@ -136,6 +136,8 @@ class Section(models.Model):
             SectionKind.ARTICLE: _("Article"),
             SectionKind.PARAGRAPH: _("Paragraph"),
         }
+        if not self.number and self.heading:  # "DISPOSICIONES FINALES", a preamble's own title
+            return self.heading
         base = f"{names[SectionKind(self.kind)]} {self.number}".strip()
         return f"{base}. {self.heading}" if self.heading else base
 
