@@ -7,12 +7,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-# Dependency order: accounts (districts, census, people) → cms → proposals → votes.
+# Dependency order: accounts (districts, census, people) → cms → proposals → legislation → votes.
 DEMO_MODULES = (
     "accounts.demo",
     "cms.demo",
     "proposals.demo",
     "proposals.demo_debate",
+    "legislation.demo",
     "votes.demo",
     "votes.demo_results",
 )
