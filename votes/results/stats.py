@@ -19,12 +19,13 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, CharField, Count, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CensusRecord, District, Province
+from accounts.models import CensusRecord, District, Province, User
+from legislation.models import Annotation
 from proposals.models import Comment, ProcessPage, Proposal, ProposalStatus, Support
 from votes.models import BallotChoice, BoothTally, Option, Participation, Poll
 
@@ -39,11 +40,16 @@ GENDER_LABELS = {"female": _("Women"), "male": _("Men"), "another": _("Another g
 AREA_LABELS = {"rural": _("Rural"), "urban": _("Urban"), "unknown": _("Area unknown")}
 
 PROPOSING, SUPPORTING, DEBATING, VOTING = "proposing", "supporting", "debating", "voting"
+ANNOTATING, AMENDING = "annotating", "amending"
 STAGES: tuple[str, ...] = (PROPOSING, SUPPORTING, DEBATING, VOTING)
+# A process also drafts its bills' texts article by article (legislation): two more stages.
+PROCESS_STAGES: tuple[str, ...] = (PROPOSING, SUPPORTING, DEBATING, ANNOTATING, AMENDING, VOTING)
 STAGE_LABELS = {
     PROPOSING: _("Proposing"),
     SUPPORTING: _("Supporting"),
     DEBATING: _("Debating"),
+    ANNOTATING: _("Annotating the text"),
+    AMENDING: _("Amending the text"),
     VOTING: _("Voting"),
 }
 
@@ -125,6 +131,18 @@ def _stage_counts(stage: str, proposals: QuerySet[Proposal], participations: Que
     if stage == DEBATING:
         comments = Comment.objects.filter(proposal__in=proposals)
         return _grouped(comments, "author_id", _person_gender("author__"), _person_area("author__"))
+    if stage == ANNOTATING:
+        annotations = Annotation.objects.filter(draft__proposal__in=proposals)
+        return _grouped(
+            annotations, "comment__author_id", _person_gender("comment__author__"), _person_area("comment__author__")
+        )
+    if stage == AMENDING:
+        # Whoever proposed or supported an amendment, once each (both need a census record: verified citizens).
+        amenders = User.objects.filter(
+            Q(amendments__draft__proposal__in=proposals)
+            | Q(amendment_supports__amendment__draft__proposal__in=proposals)
+        )
+        return _grouped(amenders, "id", _person_gender(""), _person_area(""))
     if stage == VOTING:
         # Gender and area are copied onto the participation: no join over the census.
         return _grouped(participations, "census_record_id", F("gender"), F("area"))
@@ -201,7 +219,7 @@ def process_stage_counts(process: ProcessPage, *, published_votes_only: bool = T
     if published_votes_only:
         polls = polls.filter(results_published_at__isnull=False)
     participations = Participation.objects.filter(poll__in=polls)
-    return {stage: _stage_counts(stage, proposals, participations) for stage in STAGES}
+    return {stage: _stage_counts(stage, proposals, participations) for stage in PROCESS_STAGES}
 
 
 def poll_eligible_counts(poll: Poll) -> Counts:
