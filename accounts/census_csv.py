@@ -23,6 +23,11 @@ REQUIRED_COLUMNS = ("document_number", "birth_date", "district_code", "gender")
 OPTIONAL_COLUMNS = ("area",)
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 _SNIFF_BYTES = 1 << 20
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and other old Office files)
+_SPREADSHEET_ZIP = (b"xl/", b"opendocument.spreadsheet")  # .xlsx names its parts xl/...; .ods says so
+# Python's csv refuses longer fields; a census field is a few bytes, so one this long is an unclosed quote.
+FIELD_LIMIT_KIB = csv.field_size_limit() // 1024
 
 # Registry exports say the same thing many ways; these are the ones seen in Peru and in English.
 GENDER_VALUES: Mapping[str, str] = {
@@ -66,12 +71,15 @@ def detect_encoding(path: Path) -> str:
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:4096]:
-            raise CensusFileRefused(_("The file is in UTF-16. Save it as CSV in UTF-8 and upload it again."))
-        if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        # Spreadsheets first, by their magic bytes: both formats are full of NUL bytes and would pass for UTF-16.
+        if head.startswith(_OLE2) or (head.startswith(_ZIP) and any(mark in head for mark in _SPREADSHEET_ZIP)):
             raise CensusFileRefused(
                 _("This is a spreadsheet, not a CSV file. Save it as CSV (UTF-8) and upload it again.")
             )
+        if head.startswith(_ZIP):
+            raise CensusFileRefused(_("This is a zip archive, not a CSV file. Extract the CSV file and upload it."))
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:4096]:
+            raise CensusFileRefused(_("The file is in UTF-16. Save it as CSV in UTF-8 and upload it again."))
         if not head.strip():
             raise CensusFileRefused(_("The file is empty."))
         chunk = head
@@ -118,12 +126,17 @@ class CensusReader:
         The checks and their order are those of the messages: missing fields, document,
         date, district, gender, area; the first one that fails is the row's problem.
         """
-        first = handle.readline()
+        first = handle.readline(csv.field_size_limit() + 1)
+        if len(first) > csv.field_size_limit():
+            raise CensusFileRefused(
+                _("Line 1 is longer than %(limit)d KiB: this is not a census header.") % {"limit": FIELD_LIMIT_KIB}
+            )
         delimiter = ";" if first.count(";") > first.count(",") else ","
-        header = [
-            name.replace("\ufeff", "").replace("ï»¿", "").strip().lower()
-            for name in next(csv.reader([first], delimiter=delimiter), [])
-        ]
+        try:
+            names = next(csv.reader([first], delimiter=delimiter, strict=True), [])
+        except csv.Error as exc:
+            raise CensusFileRefused(_("Line 1 (the header) is not valid CSV (check the quotes).")) from exc
+        header = [name.replace("\ufeff", "").replace("ï»¿", "").strip().lower() for name in names]
         columns = self._columns(header)
         i_document, i_birth, i_district, i_gender = (columns[name] for name in REQUIRED_COLUMNS)
         i_area = columns.get("area")
@@ -136,15 +149,21 @@ class CensusReader:
         digest = document_hasher()
         reader = csv.reader(handle, delimiter=delimiter, strict=True)
         while True:
+            # The line where this record starts (the reader counts from the line after the header).
+            starts = reader.line_num + 2
             try:
                 fields = next(reader)
             except StopIteration:
                 return
-            except csv.Error:
-                # The reader counts from the line after the header.
+            except csv.Error as exc:
                 self.lines += 1
-                problem(Problem(reader.line_num + 1, _("the line is not valid CSV (check the quotes)")))
-                continue
+                reason = _csv_error_reason(exc)
+                if reason is None:
+                    problem(Problem(starts, _("the line is not valid CSV (check the quotes)")))
+                    continue
+                # An open quote swallowed the rest of the file (or 128 KiB of it): what follows cannot be trusted.
+                problem(Problem(starts, reason))
+                return
             line = reader.line_num + 1
             count = len(fields)
             if count != width:
@@ -239,6 +258,19 @@ class CensusReader:
         if len(set(header)) != len(header):
             raise CensusFileRefused(_("Line 1 (the header) names a column twice."))
         return {name: header.index(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if name in header}
+
+
+def _csv_error_reason(error: csv.Error) -> str | None:
+    """The reason for a record that cannot be read past, or None when the reader can go on to the next line."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return _(
+            "a field starting on this line is longer than %(limit)d KiB: is a quote left open? "
+            "(the rest of the file was not checked)"
+        ) % {"limit": FIELD_LIMIT_KIB}
+    if "unexpected end of data" in text or "EOF" in text:
+        return _("a quote opened on this line is never closed (the rest of the file was not checked)")
+    return None
 
 
 def _parse_date(value: str) -> date | None:

@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, reset_queries, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .audit import audit_record
@@ -78,6 +78,16 @@ class _Staging:
             for name in ("document_hash", "birth_date", "district", "gender", "area", "imported_at")
         )
         with connection.cursor() as cursor:
+            if self.postgres:
+                # The COPY of a big file stays open for minutes, and the writing step waits for other census
+                # writers: longer limits than a page's, for this session only (drop() gives them back).
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, false), set_config('lock_timeout', %s, false)",
+                    [
+                        f"{_setting('CENSUS_IMPORT_STATEMENT_TIMEOUT', 1800)}s",
+                        f"{_setting('CENSUS_IMPORT_LOCK_TIMEOUT', 60)}s",
+                    ],
+                )
             cursor.execute(f"DROP TABLE IF EXISTS {_STAGING}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {_STAGING} (hash varchar(64) NOT NULL, birth_date date NOT NULL,"
@@ -222,10 +232,15 @@ class _Staging:
             self.flush()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {_STAGING}")
+            if self.postgres:
+                cursor.execute("RESET statement_timeout")  # back to the connection's own (DB_STATEMENT_TIMEOUT)
+                cursor.execute("RESET lock_timeout")
 
 
 def census_import_create(*, file_name: str, started_by: User | None) -> CensusImport:
-    census_import = CensusImport(file_name=file_name[:255], started_by=started_by)
+    # The language of the request that starts it: the worker that runs it writes the problems in it.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    census_import = CensusImport(file_name=file_name[:255], started_by=started_by, language=language)
     census_import.full_clean()
     census_import.save()
     return census_import
@@ -241,8 +256,26 @@ def census_import_run(
     """Check `path` as a whole, then import it all in one transaction, or import nothing.
 
     Not one atomic block on purpose: the check pass records its progress as it goes,
-    so the admin can follow it; only the writing step is a transaction.
+    so the admin can follow it; only the writing step is a transaction. Whatever happens,
+    the record does not stay "running": problems in the file end it rejected, anything
+    else (the database, a bug, an interruption) ends it failed, with the reason.
+    Messages are in the language of whoever started the import (the background worker has none).
     """
+    with translation.override(census_import.language or settings.LANGUAGE_CODE):
+        try:
+            return _run(census_import, path, on_progress, on_problem)
+        except BaseException:
+            if census_import.status in (CensusImport.Status.PENDING, CensusImport.Status.RUNNING):
+                _fail(census_import)
+            raise
+
+
+def _run(
+    census_import: CensusImport,
+    path: Path,
+    on_progress: ProgressCallback | None,
+    on_problem: ProblemCallback | None,
+) -> CensusImport:
     _save(census_import, status=CensusImport.Status.RUNNING)
     staging: _Staging | None = None
     try:
@@ -423,6 +456,22 @@ def _column(field: object) -> str:
     column = getattr(field, "column", None)
     assert isinstance(column, str)
     return column
+
+
+def _fail(census_import: CensusImport) -> None:
+    """End an import that something other than its file stopped (logged with its traceback by the caller's handler)."""
+    logger.error("census import %s stopped on an unexpected error", census_import.pk, exc_info=True)
+    reason = _("the import stopped on an unexpected error; nothing was imported")
+    try:
+        _save(
+            census_import,
+            status=CensusImport.Status.FAILED,
+            problems=[Problem(0, reason).as_dict()],
+            problems_total=1,
+            finished_at=timezone.now(),
+        )
+    except DatabaseError:
+        logger.exception("census import %s: could not record its failure", census_import.pk)
 
 
 def _reject(census_import: CensusImport, problems: list[Problem]) -> CensusImport:

@@ -205,6 +205,8 @@ class CensusImport(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Imported")
         REJECTED = "rejected", _("Rejected")
+        # Stopped by something other than the file (the database, a bug, the process interrupted).
+        FAILED = "failed", _("Failed")
 
     file_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -217,6 +219,8 @@ class CensusImport(models.Model):
     # `problems` keeps the first CENSUS_IMPORT_PROBLEMS_KEPT; this counts them all.
     problems_total = models.PositiveIntegerField(_("problems found"), default=0)
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    # The language of whoever started the import: its problems are written in it.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

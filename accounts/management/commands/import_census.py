@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from accounts.census_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Problem
 from accounts.census_import import census_import_file
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         # The raw stream: the bar redraws one line with "\r", which OutputWrapper would end with "\n".
         stream: TextIO = self.stderr._out  # type: ignore[assignment]
         progress = None if options["no_progress"] or options["verbosity"] == 0 else TerminalProgress(stream)
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             # Every problem, as found: the import record keeps only the first ones.
             nonlocal reported
             reported += 1
-            self.stderr.write(f"line {problem.line}: {problem.reason}")
+            self.stderr.write(_line(problem.line, problem.reason))
 
         census_import = census_import_file(path=path, on_progress=progress, on_problem=report)
         if progress is not None:
@@ -47,14 +48,27 @@ class Command(BaseCommand):
             if not reported:
                 # Refusals of the whole file (encoding, header) and write failures are not row problems.
                 for problem in census_import.problems:
-                    self.stderr.write(f"line {problem['line']}: {problem['reason']}")
+                    self.stderr.write(_line(int(problem["line"]), str(problem["reason"])))
             raise CommandError(
-                f"{census_import.problems_total} problem(s) in {path.name}: nothing was imported. "
-                "Fix the lines above and run the import again."
+                _(
+                    "%(count)d problem(s) in %(file)s: nothing was imported. "
+                    "Fix the lines above and run the import again."
+                )
+                % {"count": census_import.problems_total, "file": path.name}
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"{census_import.rows_total:,} rows: {census_import.rows_created:,} new, "
-                f"{census_import.rows_updated:,} updated, {census_import.rows_unchanged:,} unchanged."
+                _("%(total)s rows: %(new)s new, %(updated)s updated, %(unchanged)s unchanged.")
+                % {
+                    "total": f"{census_import.rows_total:,}",
+                    "new": f"{census_import.rows_created:,}",
+                    "updated": f"{census_import.rows_updated:,}",
+                    "unchanged": f"{census_import.rows_unchanged:,}",
+                }
             )
         )
+
+
+def _line(number: int, reason: str) -> str:
+    """One problem, in the language of the reasons (the import's, which is the command's)."""
+    return _("line %(line)d: %(reason)s") % {"line": number, "reason": reason}
