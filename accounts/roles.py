@@ -24,6 +24,15 @@ def role_names(user: object) -> set[str]:
     return names
 
 
+def is_staff_member(user: object) -> bool:
+    """Superusers, `is_staff` accounts and anyone holding a role (moderator, administrator, officer)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return True
+    return bool(role_names(user) & set(ROLES))
+
+
 def has_role(user: object, role: str) -> bool:
     """True for an active account in the group `role`. Superusers hold every role.
 

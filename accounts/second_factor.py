@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from decide.refusals import NotAllowed
 
-from .roles import ROLES, SECOND_FACTOR_MISSING, role_names
+from .roles import SECOND_FACTOR_MISSING, is_staff_member
 
 View = TypeVar("View", bound=Callable[..., Any])
 STAFF_PAGE = "decide_staff_page"
@@ -41,15 +41,6 @@ def staff_page(view: View) -> View:
 
 def is_staff_page(view: object) -> bool:
     return bool(getattr(view, STAFF_PAGE, False))
-
-
-def is_staff_member(user: object) -> bool:
-    """Superusers, `is_staff` accounts and anyone holding a role (moderator, administrator, officer)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
-        return True
-    return bool(role_names(user) & set(ROLES))
 
 
 class _SessionHolder:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import CensusRecord
 from accounts.permissions import Actor, is_active_citizen, is_verified_citizen
 from accounts.permissions import is_confirmed_citizen as is_confirmed_citizen  # re-exported: legislation reads it here
-from accounts.roles import ADMINISTRATOR, MODERATOR, has_role
+from accounts.roles import ADMINISTRATOR, MODERATOR, has_role, is_staff_member
+from decide.refusals import NotAllowed
 
 from .models import PUBLIC_STATUSES, Phase, ProcessPage, Proposal, ProposalStatus
 
@@ -32,6 +34,21 @@ SUPPORTABLE_STATUSES = (ProposalStatus.PUBLISHED, ProposalStatus.GATHERING, Prop
 
 def can_moderate(user: Actor) -> bool:
     return is_active_citizen(user) and (has_role(user, MODERATOR) or has_role(user, ADMINISTRATOR))
+
+
+def user_block_refusal(actor: Actor, user: Actor) -> NotAllowed | None:
+    """Why `actor` may not block (or unblock) `user`, or None.
+
+    Moderators block citizens; staff (a role, `is_staff`) are blocked by administrators only, and a
+    superuser by a superuser only: a lower role must not silence a higher one (issue 13).
+    """
+    if not can_moderate(actor):
+        return NotAllowed(_("Only moderators block users."))
+    if getattr(user, "is_superuser", False) and not getattr(actor, "is_superuser", False):
+        return NotAllowed(_("Only a superuser can block a superuser."))
+    if is_staff_member(user) and not has_role(actor, ADMINISTRATOR):
+        return NotAllowed(_("Only administrators can block staff accounts."))
+    return None
 
 
 def can_create_institutional_bill(user: Actor) -> bool:

@@ -421,7 +421,8 @@ def flags_dismiss(*, proposal: Proposal, actor: User) -> int:
 @transaction.atomic
 def user_block(*, user: User, actor: User, reason: str) -> User:
     """Block an author: their proposals and comments disappear from every list and page at once."""
-    _require(permissions.can_moderate(actor), _("Only moderators block users."))
+    if refusal := permissions.user_block_refusal(actor, user):
+        raise refusal
     reason = plain_text(reason)
     if not reason:
         raise ValidationError({"reason": _("Say why the user is blocked.")})
@@ -442,7 +443,8 @@ def user_block(*, user: User, actor: User, reason: str) -> User:
 
 @transaction.atomic
 def user_unblock(*, user: User, actor: User) -> User:
-    _require(permissions.can_moderate(actor), _("Only moderators unblock users."))
+    if refusal := permissions.user_block_refusal(actor, user):
+        raise refusal
     if user.blocked_at is None:
         raise ValidationError(_("This user is not blocked."))
     user.blocked_at = None
