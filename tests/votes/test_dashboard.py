@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from decide.asgi import application
 from tests.factories import CensusRecordFactory, DistrictFactory, PollFactory, UserFactory
+from votes.events import turnout_changed
 from votes.models import Participation, Poll
-from votes.results.stats import turnout_changed
 
 pytestmark = pytest.mark.usefixtures("english")
 
