@@ -142,7 +142,7 @@ def test_sheets_are_for_officers_and_administrators_only(citizen_client: Client)
     assert citizen_client.get(reverse("proposals:sheet_new", args=[proposal.pk])).status_code == 403
 
 
-def test_sheet_lines_from_csv_reads_numbers_and_refuses_spreadsheets() -> None:
+def test_sheet_lines_from_csv_reads_numbers_and_refuses_spreadsheets(english: None) -> None:
     lines = sheet_lines_from_csv(b"documento;nacimiento\n40000001;17/05/1980\n;\n40000002;1980-13-40\n")
     assert [(line.line, line.document_number, bool(line.problem)) for line in lines] == [
         (2, "40000001", False),
