@@ -128,6 +128,9 @@ PREFIX_RULES: tuple[PrefixRule, ...] = (
 ROUTES: dict[str, Route] = {
     # --- decide -----------------------------------------------------------------------------------------
     "healthz": Route(on=None, GET="ok", POST="405"),
+    # Prometheus: the matrix's clients connect from 127.0.0.1, in METRICS_ALLOWED_ADDRESSES by default; any
+    # other address gets 404 whatever the role (tests/decide/test_operations.py).
+    "metrics": Route(on=None, GET="ok", POST="405"),
     "set_language": Route(on=None, GET="redirect", POST="redirect"),
     "api_docs": Route(on=None, GET="ok", POST="405"),
     # --- allauth, sampled (signed-in people are sent on from the sign-in and sign-up forms) --------------
