@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
+from accounts.second_factor import staff_page
 from decide.middleware import refusal_response
 from decide.refusals import Invalid, NotAllowed, RateLimited, Refused
 from proposals.debate.selectors import comment_page_url, proposal_page_url
@@ -167,6 +169,7 @@ def article(request: HttpRequest, draft_id: int, key: str) -> HttpResponse:
 
 
 @require_POST
+@login_required
 @ratelimit(key="user_or_ip", rate=POST_RATE_USER, block=False)
 @ratelimit(key="ip", rate=POST_RATE_IP, block=False)
 def annotate(request: HttpRequest, draft_id: int, key: str) -> HttpResponse:
@@ -177,6 +180,9 @@ def annotate(request: HttpRequest, draft_id: int, key: str) -> HttpResponse:
     try:
         _limited(request)
         user = _user(request)
+        refusal = annotation_refusal(user, draft)
+        if refusal:  # the rule before the input: a refused citizen learns why, whatever they typed
+            raise NotAllowed(refusal)
         if not form.is_valid():
             context = _article_context(request, draft, section, annotation_form=form)
             return render(request, "legislation/article.html", context, status=400)
@@ -198,6 +204,7 @@ def annotate(request: HttpRequest, draft_id: int, key: str) -> HttpResponse:
 
 
 @require_POST
+@login_required
 @ratelimit(key="user_or_ip", rate=POST_RATE_USER, block=False)
 def amend(request: HttpRequest, draft_id: int, key: str) -> HttpResponse:
     draft = _draft(request, draft_id)
@@ -206,6 +213,9 @@ def amend(request: HttpRequest, draft_id: int, key: str) -> HttpResponse:
     try:
         _limited(request)
         user = _user(request)
+        refusal = amendment_propose_refusal(user, draft)
+        if refusal:
+            raise NotAllowed(refusal)
         if not form.is_valid():
             context = _article_context(request, draft, section, amendment_form=form)
             return render(request, "legislation/article.html", context, status=400)
@@ -253,6 +263,7 @@ def amendment_detail(request: HttpRequest, draft_id: int, amendment_id: int) -> 
 
 
 @require_POST
+@login_required
 @ratelimit(key="user_or_ip", rate="30/m", block=False)
 def amendment_support(request: HttpRequest, draft_id: int, amendment_id: int) -> HttpResponse:
     draft = _draft(request, draft_id)
@@ -266,7 +277,9 @@ def amendment_support(request: HttpRequest, draft_id: int, amendment_id: int) ->
     return HttpResponseRedirect(back)
 
 
+@staff_page
 @require_POST
+@login_required
 def amendment_decide(request: HttpRequest, draft_id: int, amendment_id: int) -> HttpResponse:
     draft = _draft(request, draft_id)
     amendment = _amendment(draft, amendment_id)
@@ -274,6 +287,9 @@ def amendment_decide(request: HttpRequest, draft_id: int, amendment_id: int) -> 
     form = DecisionForm(request.POST)
     try:
         user = _user(request)
+        refusal = amendment_decide_refusal(user, amendment)
+        if refusal:
+            raise NotAllowed(refusal)
         if not form.is_valid():
             raise Invalid(_("Choose accept or reject."))
         services.amendment_decide(
@@ -307,7 +323,9 @@ def versions(request: HttpRequest, draft_id: int) -> HttpResponse:
     return render(request, "legislation/versions.html", context)
 
 
+@staff_page
 @require_POST
+@login_required
 def version_create(request: HttpRequest, draft_id: int) -> HttpResponse:
     draft = _draft(request, draft_id)
     back = reverse("legislation:versions", args=[draft.pk])

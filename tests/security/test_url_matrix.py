@@ -34,6 +34,7 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
     VerifiedUserFactory,
+    legislation_draft,
     process_page,
 )
 from tests.security.url_matrix import CSRF_EXEMPT, OUTCOMES, PREFIX_RULES, ROLES, ROUTES, STATES, Cells, Route
@@ -257,9 +258,38 @@ def _build_world() -> World:
         if state in STATES["booth"]:
             booth = Booth.objects.create(poll=poll, name=f"Mesa {state}", opened_by=officer)
             world.objects[("booth", state)] = {"poll_id": poll.pk, "booth_id": booth.pk}
+    _build_bills(world, administrator)
     census_import = CensusImport.objects.create(file_name="padron.csv", status="done", started_by=administrator)
     world.objects[("census_import", "done")] = {"pk": census_import.pk}
     return world
+
+
+def _build_bills(world: World, administrator: User) -> None:
+    """Bill texts (legislation): one not readable yet, one open to annotations and amendments."""
+    from legislation.models import Amendment, Annotation, Section
+
+    for state, phases in (("upcoming", ("upcoming",)), ("open", ("annotation", "amendments"))):
+        draft = legislation_draft(articles=2, phases_open=phases, administrator=administrator)
+        section = Section.objects.filter(draft=draft, kind="article").first()
+        assert section is not None
+        amendment = Amendment.objects.create(
+            draft=draft,
+            section=section,
+            base_version=draft.versions.get(),
+            author=VerifiedUserFactory(),
+            text="Otra redacción.",
+            justification="Más clara.",
+        )
+        comment = CommentFactory(proposal=draft.proposal)
+        annotation = Annotation.objects.create(comment=comment, draft=draft, section=section, version_number=1)
+        world.objects[("bill", state)] = {
+            "draft_id": draft.pk,
+            "pk": draft.pk,
+            "key": str(section.key),
+            "amendment_id": amendment.pk,
+            "annotation_id": annotation.pk,
+            "number": 1,
+        }
 
 
 @pytest.fixture(scope="module")

@@ -61,6 +61,8 @@ STATES: dict[str | None, tuple[str, ...]] = {
     "moderation_comment": ("visible", "hidden"),
     "process": ("open",),
     "census_import": ("done",),
+    # A bill text (legislation): its draft, first article, an amendment, an annotation and version 1.
+    "bill": ("upcoming", "open"),
 }
 
 Cells = str | dict[str, str]
@@ -175,6 +177,8 @@ ROUTES: dict[str, Route] = {
     "accounts:desk_end": Route(on=None, GET="login 405 405 405 405 405 mfa", POST="login 403 403 redirect 403 403 mfa"),
     "accounts:desk_acts": Route(on=None, GET="login 403 403 ok 403 ok mfa", POST="login 405 405 405 405 405 mfa"),
     "accounts:code_login": Route(on=None, GET="ok", POST="400"),
+    "accounts:phone": Route(on=None, GET="login ok ok ok ok ok ok", POST="login 400 400 400 400 400 400"),
+    "accounts:desk_phone": Route(on=None, GET="login 403 403 403 403 403 mfa", POST="login 403 403 403 403 403 mfa"),
     "census:index": Route(
         on=None,
         GET="login login login redirect redirect ok mfa!1",
@@ -483,6 +487,64 @@ ROUTES: dict[str, Route] = {
         },
     ),
     # --- the open-data API (django-ninja): read-only, public data only ----------------------------------
+    # --- legislation: a bill's text (upcoming: readable by moderators and administrators only; open: annotation
+    # and amendments phases open). Actions need a signed-in account; the rule is checked before the input.
+    "legislation:draft": Route(on="bill", GET={"upcoming": "404 404 404 404 ok ok 404", "open": "ok"}, POST="405"),
+    "legislation:article": Route(on="bill", GET={"upcoming": "404 404 404 404 ok ok 404", "open": "ok"}, POST="405"),
+    "legislation:amendment": Route(on="bill", GET={"upcoming": "404 404 404 404 ok ok 404", "open": "ok"}, POST="405"),
+    "legislation:versions": Route(on="bill", GET={"upcoming": "404 404 404 404 ok ok 404", "open": "ok"}, POST="405"),
+    "legislation:version": Route(on="bill", GET={"upcoming": "404 404 404 404 ok ok 404", "open": "ok"}, POST="405"),
+    "legislation:version_download": Route(
+        on="bill", GET={"upcoming": "404 404 404 404 ok ok 404", "open": "ok"}, POST="405", kwargs={"fmt": "json"}
+    ),
+    "legislation:diff": Route(on="bill", GET={"upcoming": "404 404 404 404 ok ok 404", "open": "ok"}, POST="405"),
+    "legislation:data": Route(on="bill", GET={"upcoming": "404 404 404 404 ok ok 404", "open": "ok"}, POST="405"),
+    "legislation:checksums": Route(on="bill", GET={"upcoming": "404 404 404 404 ok ok 404", "open": "ok"}, POST="405"),
+    "legislation:annotation_debate": Route(
+        on="bill", GET={"upcoming": "404 404 404 404 redirect redirect 404", "open": "redirect"}, POST="405"
+    ),
+    "legislation:annotate": Route(
+        on="bill",
+        GET="405",
+        POST={"upcoming": "login 404 404 404 403 403 404", "open": "login 400 400 400 400 400 400"},
+    ),
+    "legislation:amend": Route(
+        on="bill",
+        GET="405",
+        POST={"upcoming": "login 404 404 404 403 403 404", "open": "login 403 400 403 403 403 403"},
+    ),
+    "legislation:amendment_support": Route(
+        on="bill",
+        GET="405",
+        POST={"upcoming": "login 404 404 404 403 403 404", "open": "login 403 redirect 403 403 403 403"},
+    ),
+    "legislation:amendment_decide": Route(
+        on="bill",
+        GET="405 405 405 405 405 405 mfa",
+        POST={"upcoming": "login 404 404 404 400 400 mfa", "open": "login 403 403 403 400 400 mfa"},
+    ),
+    "legislation:version_create": Route(
+        on="bill",
+        GET="405 405 405 405 405 405 mfa",
+        POST={"upcoming": "login 404 404 404 400 400 mfa", "open": "login 403 403 403 400 400 mfa"},
+    ),
+    # --- legislation in the Wagtail admin: administrators only (import with preview, calendar) ---------------
+    "legislation_admin:list": Route(
+        on=None, GET="login login login 403 403 ok mfa", POST="login login login 403 403 ok mfa"
+    ),
+    "legislation_admin:import": Route(
+        on=None, GET="login login login 403 403 ok mfa", POST="login login login 403 403 400 mfa"
+    ),
+    "legislation_admin:calendar": Route(
+        on="bill", GET="login login login 403 403 ok mfa", POST="login login login 403 403 ok mfa"
+    ),
+    # --- legislation in the API: readable bills only --------------------------------------------------------
+    "api:draft_list": Route(on=None, GET="ok", POST="405"),
+    "api:draft_detail": Route(on="bill", GET={"upcoming": "404", "open": "ok"}, POST="405"),
+    "api:version_list": Route(on="bill", GET={"upcoming": "404", "open": "ok"}, POST="405"),
+    "api:version_detail": Route(on="bill", GET={"upcoming": "404", "open": "ok"}, POST="405"),
+    "api:annotation_list": Route(on="bill", GET={"upcoming": "404", "open": "ok"}, POST="405"),
+    "api:amendment_list": Route(on="bill", GET={"upcoming": "404", "open": "ok"}, POST="405"),
     "api:api-root": Route(on=None, GET="404", POST="404"),
     "api:openapi-json": Route(on=None, GET="ok", POST="ok"),
     "api:process_list": Route(on=None, GET="ok", POST="405"),
