@@ -388,14 +388,14 @@ def flag_create(*, proposal: Proposal, reporter: User, reason: str) -> Flag:
     if len(reason) > 1000:
         raise ValidationError({"reason": _("Keep the reason under 1000 characters.")})
     if Flag.objects.filter(proposal=proposal, reporter=reporter).exists():
-        raise ValidationError(_("You already reported this proposal; moderators will look at it."), code="flagged")
+        raise Conflict(_("You already reported this proposal; moderators will look at it."))
     flag = Flag(proposal=proposal, reporter=reporter, reason=reason)
     flag.full_clean()
     try:
         with transaction.atomic():
             flag.save()
     except IntegrityError as exc:
-        raise ValidationError(_("You already reported this proposal; moderators will look at it.")) from exc
+        raise Conflict(_("You already reported this proposal; moderators will look at it.")) from exc
     notifications.moderation_queue_grew()
     return flag
 

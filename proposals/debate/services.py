@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import User
-from decide.refusals import NotAllowed
+from decide.refusals import Conflict, NotAllowed
 from decide.sanitize import clean_html, plain_text
 from proposals import events, notifications
 from proposals.debate.permissions import (
@@ -176,7 +176,7 @@ def comment_flag(*, reporter: User, comment: Comment, reason: str) -> Flag:
         with transaction.atomic():
             flag.save()
     except IntegrityError as exc:
-        raise ValidationError(_("You have already reported this comment."), code="duplicate") from exc
+        raise Conflict(_("You have already reported this comment.")) from exc
     notifications.moderation_queue_grew()
     return flag
 

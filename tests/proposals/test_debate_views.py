@@ -137,7 +137,7 @@ def test_flag_then_moderator_hides_restores_marks_official_and_pins() -> None:
     reporter.post(flag_url, {"reason": "Insulta"})
     assert Flag.objects.filter(comment=c, resolved_at__isnull=True).count() == 1
     again = reporter.post(flag_url, {"reason": "Otra vez"})
-    assert again.status_code == 400 and "already reported" in again.content.decode()
+    assert again.status_code == 409 and "already reported" in again.content.decode()  # a duplicate, as for supports
 
     moderate_url = reverse("proposals:comment_moderate", args=[c.pk])
     assert reporter.get(moderate_url).status_code == 404

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from decide.refusals import NotAllowed
+from decide.refusals import Conflict, NotAllowed
 from proposals import services
 from proposals.models import Flag, Follow, Proposal, ProposalEvent, ProposalStatus
 from tests.factories import ProposalFactory, UserFactory, VerifiedUserFactory, process_page
@@ -127,7 +127,7 @@ def test_flags_are_one_per_reporter_and_dismissed_by_moderators() -> None:
     reporter = VerifiedUserFactory()
     services.flag_create(proposal=proposal, reporter=reporter, reason="<script>x</script>Insultos")
     assert Flag.objects.get().reason == "Insultos"
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         services.flag_create(proposal=proposal, reporter=reporter, reason="Otra vez")
     assert services.flags_dismiss(proposal=proposal, actor=UserFactory(roles=["moderator"])) == 1
 
