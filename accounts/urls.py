@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import verification_views, views
+from . import phone_views, verification_views, views
 from .desk import views as desk_views
 
 app_name = "accounts"
@@ -15,4 +15,6 @@ urlpatterns = [
     path("desk/end/", desk_views.desk_end, name="desk_end"),
     path("desk/acts/", desk_views.desk_acts_log, name="desk_acts"),
     path("code/", desk_views.code_login, name="code_login"),
+    path("phone/", phone_views.phone_own, name="phone"),
+    path("desk/phone/", phone_views.phone_at_desk, name="desk_phone"),
 ]
