@@ -13,6 +13,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from decide.live.fanout import with_server_send  # noqa: E402
+from decide.live.origin import SameOriginValidator  # noqa: E402
 from decide.metrics import count_open_sockets  # noqa: E402
 from decide.routing import websocket_urlpatterns  # noqa: E402
 
@@ -20,7 +21,9 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": count_open_sockets(
-            with_server_send(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))))
+            with_server_send(
+                SameOriginValidator(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))))
+            )
         ),
     }
 )
