@@ -11,7 +11,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
-from proposals.consumers import CATCHUP_LIMIT, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, RESYNC, ProposalDebateConsumer
+from proposals.consumers import CATCHUP_LIMIT, ProposalDebateConsumer
 
 from .models import Draft, DraftEvent
 from .permissions import draft_can_view
@@ -37,33 +37,16 @@ def _missed_events(draft_id: int, after: int) -> list[tuple[int, str]]:
 
 
 class DraftConsumer(ProposalDebateConsumer):
-    draft_id: int = 0
+    url_kwarg = "draft_id"
 
-    async def connect(self) -> None:
-        self.replayed = set()
-        self.draft_id = int(self.scope["url_route"]["kwargs"]["draft_id"])
-        draft = await _load_draft(self.draft_id)
-        refusal = None
-        if draft is None:
-            refusal = CLOSE_NOT_FOUND
-        elif not await _may_view(self.scope.get("user"), draft):
-            refusal = CLOSE_FORBIDDEN
-        if draft is None or refusal is not None:
-            await self.accept()
-            await self.close(code=refusal)
-            return
-        self.group_name = draft.live_group
-        await self.join(self.group_name)
-        await self.accept()
-        last = self._query_last_event_id()
-        if last is not None:
-            await self._replay(last)
+    async def load_target(self, target_id: int) -> Draft | None:
+        return await _load_draft(target_id)
 
-    async def _replay(self, after: int) -> None:
-        rows = await _missed_events(self.draft_id, after)
-        if len(rows) > CATCHUP_LIMIT:
-            self.outlet.push(RESYNC)
-            return
-        self.replayed.update(event_id for event_id, _text in rows)
-        for _event_id, text in rows:
-            self.outlet.push(text)
+    async def may_view(self, user: Any, target: Any) -> bool:
+        return await _may_view(user, target)
+
+    async def missed_events(self, after: int) -> list[tuple[int, str]]:
+        return await _missed_events(self.target_id, after)
+
+    def catchup(self, rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        return rows

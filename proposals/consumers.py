@@ -87,28 +87,49 @@ RESYNC = json.dumps({"id": None, "kind": "debate.resync", "data": {}})
 
 
 class ProposalDebateConsumer(HubWebsocketConsumer):
+    """The debate socket; its protocol (join, accept, replay the log, drop replays) serves any logged live target.
+
+    A subclass for another log (a bill's text: legislation.consumers) names its URL argument and
+    overrides the four hooks below; everything else is this protocol, unchanged.
+    """
+
+    url_kwarg = "proposal_id"
     group_name: str = ""
-    proposal_id: int = 0
+    target_id: int = 0
     # Ids read from the log that may still arrive live (sent to the group around our join).
     replayed: set[int]
 
+    async def load_target(self, target_id: int) -> Any:
+        """The object viewed (with a `live_group`), or None when there is none."""
+        return await _load_proposal(target_id)
+
+    async def may_view(self, user: Any, target: Any) -> bool:
+        return await _may_view(user, target)
+
+    async def missed_events(self, after: int) -> list[tuple[int, str]]:
+        return await _missed_events(self.target_id, after)
+
+    def catchup(self, rows: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """What of the missed events to send (the debate leaves out words removed since)."""
+        return catchup_texts(rows)
+
     async def connect(self) -> None:
         self.replayed = set()
-        self.proposal_id = int(self.scope["url_route"]["kwargs"]["proposal_id"])
-        proposal = await _load_proposal(self.proposal_id)
+        self.target_id = int(self.scope["url_route"]["kwargs"][self.url_kwarg])
+        target = await self.load_target(self.target_id)
         refusal = None
-        if proposal is None:
+        if target is None:
             refusal = CLOSE_NOT_FOUND
-        elif not await _may_view(self.scope.get("user"), proposal):
+        elif not await self.may_view(self.scope.get("user"), target):
             refusal = CLOSE_FORBIDDEN
-        if proposal is None or refusal is not None:
+        if target is None or refusal is not None:
             # Accept, then close: a refused handshake would carry no code for the client to read.
             await self.accept()
             await self.close(code=refusal)
             return
         # Join before accepting, so a client that sees the socket open is already in the group;
         # live events are held until connect() ends, never written ahead of the accept or the replay.
-        self.group_name = proposal.live_group
+        self.group_name = target.live_group
         await self.join(self.group_name)
         await self.accept()
         last = self._query_last_event_id()
@@ -145,13 +166,13 @@ class ProposalDebateConsumer(HubWebsocketConsumer):
         await self.hold_live(self._replay(after))
 
     async def _replay(self, after: int) -> None:
-        rows = await _missed_events(self.proposal_id, after)
+        rows = await self.missed_events(after)
         if len(rows) > CATCHUP_LIMIT:
             self.outlet.push(RESYNC)
             return
-        # Every id read counts as delivered, the ones catchup_texts leaves out included.
+        # Every id read counts as delivered, the ones catchup() leaves out included.
         self.replayed.update(event_id for event_id, _text in rows)
-        for _event_id, text in catchup_texts(rows):
+        for _event_id, text in self.catchup(rows):
             self.outlet.push(text)
 
     def deliver(self, text: str, event_id: int | None = None) -> None:

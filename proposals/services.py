@@ -19,6 +19,7 @@ from accounts.audit import audit_record
 from accounts.models import District, User
 from decide.refusals import Conflict, NotAllowed
 from decide.sanitize import clean_html, plain_text
+from proposals.debate.services import debate_remove_comments_of
 
 from . import events, notifications, permissions
 from .models import (
@@ -435,8 +436,6 @@ def user_block(*, user: User, actor: User, reason: str) -> User:
     user.save(update_fields=["blocked_at", "blocked_reason"])
     audit_record(actor=actor, action="user.block", target=user, reason=reason)
     # Live viewers of the debates lose the blocked author's comments now, not on their next reload.
-    from proposals.debate.services import debate_remove_comments_of
-
     debate_remove_comments_of(user)
     return user
 

@@ -27,6 +27,7 @@ from proposals.debate.forms import ReasonForm
 from proposals.debate.permissions import is_moderator
 from proposals.debate.selectors import comment_page_url, open_comment_flags
 from proposals.models import Comment, Flag
+from proposals.services import user_block  # the proposals work owns blocking; it takes comments off live pages
 
 
 def _moderator(request: HttpRequest) -> User:
@@ -99,8 +100,6 @@ def flags_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def author_block(request: HttpRequest, pk: int) -> HttpResponse:
-    from proposals.services import user_block  # the proposals work owns blocking; it takes comments off live pages
-
     moderator = _moderator(request)
     comment = get_object_or_404(Comment.objects.select_related("author"), pk=pk)
     reason = _reason(request)
