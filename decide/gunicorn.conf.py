@@ -18,6 +18,26 @@ backlog = 2048
 max_requests = 5000
 max_requests_jitter = 500
 
+# Slow and oversized requests. A sync worker reads one request at a time, so a client that
+# sends its headers or body slowly holds a whole worker: six such clients held every worker
+# for ~36 s in the outside test. gunicorn has no separate header-read timeout; `timeout` kills
+# a worker silent for that long (a slow client, or a request stuck on a dependency), so it is
+# the bound. The real defence is a BUFFERING reverse proxy in front (nginx, shipped by
+# `make serve`: proxy_request_buffering on, client_header_timeout, client_body_timeout,
+# client_max_body_size): it reads the whole request first, so workers only see complete ones.
+# Never expose gunicorn directly to the Internet.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# A worker killed by `timeout` comes back in milliseconds when forked from a loaded app, not the
+# seconds of importing Django and Wagtail again: what one slow client costs stays near `timeout`.
+# (With preload, code changes need a restart, not a HUP.)
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))  # the proxy reuses connections; idle ones go soon
+# Request line and headers: gunicorn answers 400 past these (a URL of Decide is far shorter than 4 KB).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
 
 def child_exit(server: object, worker: object) -> None:
     """A dead worker's metric files are merged as dead (prometheus-client multiprocess mode)."""

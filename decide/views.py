@@ -13,6 +13,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -27,6 +28,7 @@ from django_tasks_db.backend import DatabaseBackend
 from redis.exceptions import RedisError
 
 from decide.cache import DegradingRedisCache
+from decide.limits import request_too_large
 from decide.models import TaskWorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -191,6 +193,9 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400; a body over its limit that a view read anyway (no Content-Length) is a 413 with words."""
+    if isinstance(exception, RequestDataTooBig):  # only ever about the fields, not the files
+        return request_too_large(request, int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0))
     return render(request, "400.html", status=400)
 
 

@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A body over its limit gets a 413 page before anything reads it (not a reset connection).
+    "decide.limits.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -261,7 +263,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Forms without files: the largest is a pasted bill text. Bigger bodies get a 413 page (decide/limits.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+# Uploads (multipart): a census file of a million rows is about 40 MB. Files over 2.5 MB go to a temporary file.
+DECIDE_MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A refused body up to this size is read and dropped so the browser sees the 413 page; larger ones are cut off.
+DECIDE_DRAIN_MAX_BYTES = int(os.environ.get("DRAIN_MAX_BYTES", str(32 * 1024 * 1024)))
+# A refused value far over its field's limit is re-shown cut to the limit, not echoed whole (decide/forms.py).
+FORM_RENDERER = "decide.forms.BoundedEchoRenderer"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # A mail server that hangs fails the delivery (retried later) instead of holding the worker.
