@@ -4,21 +4,46 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
 
+class SignupLanguageForm(forms.Form):
+    """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the language of every message to this person."""
+
+    preferred_language = forms.ChoiceField(
+        label=_("Language of the messages we send you"), choices=settings.LANGUAGES, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_language"].initial = translation.get_language() or settings.LANGUAGE_CODE
+
+    def signup(self, request: Any, user: User) -> None:
+        """Called by allauth after it saves the new account."""
+        chosen = self.cleaned_data.get("preferred_language") or translation.get_language() or settings.LANGUAGE_CODE
+        user.preferred_language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        user.save(update_fields=["preferred_language"])
+
+
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]  # subscripting fails at runtime without django_stubs_ext
     class Meta:
         model = User
-        fields = ["display_name", "declared_gender", "declared_district"]
+        fields = ["display_name", "preferred_language", "declared_gender", "declared_district"]
         help_texts = {
+            "preferred_language": _("Notifications, emails and text messages reach you in this language."),
             "display_name": _("Shown beside your proposals and comments. Leave empty to use the start of your email."),
             "declared_gender": _("Optional. Only used, anonymously, to check that everyone takes part equally."),
             "declared_district": _("Optional. Once you verify against the census, the census data is used instead."),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out of a post, the account keeps the language it has.
+        self.fields["preferred_language"].required = False
 
 
 class AccountDeleteForm(forms.Form):

@@ -11,12 +11,23 @@ from .models import DeclaredGender, District, User
 
 
 @transaction.atomic
-def profile_update(*, user: User, display_name: str, declared_gender: str, declared_district: District | None) -> User:
+def profile_update(
+    *,
+    user: User,
+    display_name: str,
+    declared_gender: str,
+    declared_district: District | None,
+    preferred_language: str | None = None,
+) -> User:
     user.display_name = display_name
     user.declared_gender = declared_gender if declared_gender in DeclaredGender.values else ""
     user.declared_district = declared_district
+    fields = ["display_name", "declared_gender", "declared_district"]
+    if preferred_language:
+        user.preferred_language = preferred_language
+        fields.append("preferred_language")
     user.full_clean()
-    user.save(update_fields=["display_name", "declared_gender", "declared_district"])
+    user.save(update_fields=fields)
     return user
 
 

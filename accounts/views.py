@@ -27,6 +27,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             display_name=form.cleaned_data["display_name"],
             declared_gender=form.cleaned_data["declared_gender"],
             declared_district=form.cleaned_data["declared_district"],
+            preferred_language=form.cleaned_data["preferred_language"],
         )
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")

@@ -221,6 +221,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-allauth: email is the identity; confirmation is mandatory before sign-in.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Adds the language of the messages the person will receive (notifications) to the sign-up form.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupLanguageForm"
 # The model keeps AbstractUser.username (unique): allauth fills it from the email, so signups never collide on "".
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
