@@ -84,4 +84,5 @@ class LockForm(forms.Form):
 
 
 class ReactionForm(forms.Form):
-    value = forms.TypedChoiceField(coerce=int, choices=((1, _("Agree")), (-1, _("Disagree"))))
+    # The reaction to have after this click: a set, not a toggle (0 takes it back).
+    value = forms.TypedChoiceField(coerce=int, choices=((1, _("Agree")), (-1, _("Disagree")), (0, _("No reaction"))))

@@ -130,12 +130,14 @@ def comment_delete(*, author: User, comment: Comment) -> Comment:
 
 @transaction.atomic
 def comment_react(*, user: User, comment: Comment, value: int) -> Comment:
-    """Agree or disagree; the same reaction again takes it back, the other one switches it.
+    """Set this person's reaction to `value`: 1 agree, -1 disagree, 0 none (take it back).
 
-    The counts on the comment move in the same transaction as the reaction row, with
-    F() updates so concurrent reactions never lose one another.
+    A set, not a toggle: asking twice for the same reaction leaves it as it is, so a
+    double-clicked "agree" never cancels itself (issue 13). The counts on the comment move
+    in the same transaction as the reaction row, with F() updates so concurrent reactions
+    never lose one another.
     """
-    if value not in CommentReaction.Value.values:
+    if value != 0 and value not in CommentReaction.Value.values:
         raise ValidationError(_("Choose agree or disagree."), code="value")
     locked = _fresh(comment)
     refusal = comment_react_refusal(user, locked)
@@ -144,16 +146,19 @@ def comment_react(*, user: User, comment: Comment, value: int) -> Comment:
     field = {1: "agree_count", -1: "disagree_count"}
     existing = CommentReaction.objects.select_for_update().filter(comment=locked, user=user).first()
     deltas: dict[str, int] = {}
-    if existing is None:
+    if (existing.value if existing is not None else 0) == value:
+        return locked  # already so: nothing to change, nothing to tell the viewers
+    if value == 0:
+        assert existing is not None
+        existing.delete()
+        deltas[field[existing.value]] = -1
+    elif existing is None:
         try:
             with transaction.atomic():
                 CommentReaction.objects.create(comment=locked, user=user, value=value)
         except IntegrityError:  # a double click raced us to it: the first one counts
             return locked
         deltas[field[value]] = 1
-    elif existing.value == value:
-        existing.delete()
-        deltas[field[value]] = -1
     else:
         deltas[field[existing.value]] = -1
         existing.value = value
