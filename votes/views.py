@@ -21,7 +21,6 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from accounts.second_factor import staff_page
-from accounts.selectors import census_record_lookup
 from decide.middleware import refusal_response
 from decide.refusals import NotAllowed, Refused
 
@@ -248,8 +247,11 @@ def booth_desk(request: HttpRequest, poll_id: int, booth_id: int) -> HttpRespons
     if request.method == "POST":
         if not lookup.is_valid():
             return render(request, "votes/booth_desk.html", context, status=400)
-        record = census_record_lookup(
-            document_number=lookup.cleaned_data["document_number"], birth_date=lookup.cleaned_data["birth_date"]
+        record = services.booth_census_lookup(
+            booth=booth,
+            officer=_user(request),
+            document_number=lookup.cleaned_data["document_number"],
+            birth_date=lookup.cleaned_data["birth_date"],
         )
         if record is None:
             context["not_found"] = True

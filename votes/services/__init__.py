@@ -10,6 +10,7 @@ Signed ballot and booth tokens live in `votes.tokens`; refusals in `votes.refusa
 from votes.refusals import AlreadyVoted, InvalidBallot, NotAllowed, PollLocked, VoteError
 from votes.services.ballots import ballot_cast, ballot_choices_check
 from votes.services.booths import (
+    booth_census_lookup,
     booth_open,
     booth_participation_record,
     booth_participation_refusal,
@@ -57,6 +58,7 @@ __all__ = [
     "ballot_choices_check",
     "ballot_token_issue",
     "ballot_token_receipt",
+    "booth_census_lookup",
     "booth_open",
     "booth_participation_record",
     "booth_participation_refusal",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import CensusRecord, District, User
+from accounts.selectors import census_record_lookup
 from votes import permissions
 from votes.models import Booth, BoothTally, Channel, Option, Participation, Poll
 from votes.refusals import AlreadyVoted, Conflict, InvalidBallot, NotAllowed
@@ -31,6 +33,23 @@ def booth_open(*, poll: Poll, officer: User, name: str, location: str = "", dist
     booth.save()
     audit_record(actor=officer, action="booth.open", target=booth, location=name, detail={"poll": poll.pk})
     return booth
+
+
+@transaction.atomic
+def booth_census_lookup(*, booth: Booth, officer: User, document_number: str, birth_date: date) -> CensusRecord | None:
+    """Look a person up at the booth desk: every lookup is audited (who, which booth, found or not).
+
+    The audit entry never holds the document number, nor anything that would let one read it back.
+    """
+    record = census_record_lookup(document_number=document_number, birth_date=birth_date)
+    audit_record(
+        actor=officer,
+        action="census.lookup",
+        target=booth,
+        location=booth.name,
+        detail={"poll": booth.poll_id, "booth": booth.pk, "found": record is not None},
+    )
+    return record
 
 
 def booth_participation_refusal(*, booth: Booth, census_record: CensusRecord) -> str | None:
