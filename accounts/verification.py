@@ -15,11 +15,13 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+
+from decide.refusals import NotAllowed
 
 from .audit import audit_record
 from .models import CensusRecord, User, VerificationCode
@@ -70,7 +72,7 @@ def normalise_phone(phone: str) -> str:
 def citizen_verify(*, user: User, document_number: str, birth_date: date, phone: str = "") -> Outcome:
     """A citizen gives document and birth date; a free matching record binds (or, with SMS on, gets a code)."""
     if not can_verify_self(user):
-        raise PermissionDenied(_("Your account cannot be verified now."))
+        raise NotAllowed(_("Your account cannot be verified now."))
     record = census_record_lookup(document_number=document_number, birth_date=birth_date)
     if record is None:
         return Outcome.NO_MATCH
@@ -96,7 +98,7 @@ def citizen_verify_code(*, user: User, code: str) -> Outcome:
     record = pending.census_record
     pending.delete()
     if not can_verify_self(user):
-        raise PermissionDenied(_("Your account cannot be verified now."))
+        raise NotAllowed(_("Your account cannot be verified now."))
     return _bind_or_conflict(user, record)
 
 
@@ -110,7 +112,7 @@ def census_assisted_verify(
     lookups cannot be used quietly to probe the census.
     """
     if not can_assist_verification(officer):
-        raise PermissionDenied(_("Only officers verify people in person."))
+        raise NotAllowed(_("Only officers verify people in person."))
     if not location.strip():
         raise ValidationError(_("Say where you are (booth or office)."))
     record = census_record_lookup(document_number=document_number, birth_date=birth_date)
@@ -129,7 +131,7 @@ def census_assisted_verify(
 def census_unbind(*, actor: User, account: User, reason: str) -> User:
     """An administrator releases an account's census record (lost access, fraud); the person may verify again."""
     if not can_unbind(actor):
-        raise PermissionDenied(_("Only administrators can unbind a census record."))
+        raise NotAllowed(_("Only administrators can unbind a census record."))
     if not reason.strip():
         raise ValidationError(_("Give the reason for unbinding."))
     account = User.objects.select_for_update().get(pk=account.pk)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
+
+from decide.refusals import NotAllowed
 
 from .forms import AssistedVerificationForm, VerificationCodeForm, VerificationForm
 from .models import User
@@ -57,7 +59,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified:
         return render(request, "accounts/verify_done.html")
     if not can_verify_self(user):
-        raise PermissionDenied(_("Your account cannot be verified now."))
+        raise NotAllowed(_("Your account cannot be verified now."))
     if getattr(request, "limited", False):
         return _limited(request)
     form = VerificationForm(request.POST or None, with_phone=sms_step_enabled())
@@ -141,7 +143,7 @@ ASSISTED_SUCCESS = {AssistedOutcome.CHECKED, AssistedOutcome.VERIFIED, AssistedO
 def assisted_verify(request: HttpRequest) -> HttpResponse:
     officer = _user(request)
     if not can_assist_verification(officer):
-        raise PermissionDenied(_("Only officers verify people in person."))
+        raise NotAllowed(_("Only officers verify people in person."))
     if getattr(request, "limited", False):
         return _limited(request)
     initial = {"location": request.session.get("officer_location", "")}
