@@ -1,0 +1,363 @@
+"""Every payload of the corpus through every user-writable field, the pages that show it rendered in Chromium.
+
+Payloads go in the way a person sends them (Django's test client posting the real forms; poll texts are
+an administrator's, written through the model as the admin form would); the pages are rendered by
+Debian's Chromium with their real headers (tests/security/xss.py). The live path (a comment pushed over
+the WebSocket into an open page) needs a real ASGI server, so that test runs on PostgreSQL with Redis.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connections
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Browser, sync_playwright
+
+from accounts.models import CensusImport, User
+from accounts.roles import ADMINISTRATOR, MODERATOR
+from proposals.debate.selectors import proposal_page_url
+from proposals.models import Comment, Flag, Proposal
+from tests.conftest import ON_POSTGRES
+from tests.factories import (
+    PollFactory,
+    ProposalFactory,
+    UserFactory,
+    VerifiedUserFactory,
+    process_page,
+)
+from tests.security.xss import CHROMIUM, CHROMIUM_ARGS, XSS_FIELDS, Renderer, Visit, XssField
+from tests.security.xss_payloads import PAYLOADS, short
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Debian's Chromium at {CHROMIUM}")
+LIVE_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "live-debate.js"
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup: None) -> Iterator[Browser]:
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls stay synchronous.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def renderer(browser: Browser, settings: Any) -> Renderer:
+    settings.RATELIMIT_ENABLE = False  # a hundred comments from one person in a minute is the point here
+    settings.DECIDE_REQUIRE_STAFF_MFA = False  # the admin pages are looked at, not their sign-in
+    return Renderer(browser)
+
+
+def _client(user: User | None = None) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _rotate(payloads: Sequence[str], by: int) -> list[str]:
+    return [payloads[(i + by) % len(payloads)] for i in range(len(payloads))]
+
+
+def _assert_posted(response: Any, what: str) -> None:
+    assert response.status_code in (200, 302, 400), f"{what}: answered {response.status_code}"
+    assert response.status_code < 500
+
+
+# --- the fields ------------------------------------------------------------------------------------------
+
+
+def write_proposals(payloads: Sequence[str]) -> list[Visit]:
+    """Title, summary and body by a citizen through the submit form; the search box of the list page."""
+    process = process_page()
+    author = UserFactory()
+    writer = _client(author)
+    base = process.get_url()
+    submit = base + process.reverse_subpage("proposal_submit")
+    refused = []
+    for title, summary, body in zip(payloads, _rotate(payloads, 1), _rotate(payloads, 2), strict=True):
+        response = writer.post(submit, {"title": short(title, 150), "summary": short(summary, 500), "body": body})
+        _assert_posted(response, f"proposal {title!r}")
+        if response.status_code == 400:  # empty once cleaned: refused, and the form shows what was typed
+            refused.append(Visit(writer, submit, response))
+    proposals = list(Proposal.objects.filter(process=process))
+    assert len(proposals) > len(payloads) // 3, f"only {len(proposals)} proposals were accepted"
+    visits = [
+        *refused,
+        # Fetched now: once published (below) the author may no longer edit it.
+        Visit(
+            writer,
+            edit := base + process.reverse_subpage("proposal_edit", kwargs={"proposal_id": proposals[0].pk}),
+            writer.get(edit),
+        ),
+    ]
+    Proposal.objects.filter(process=process).update(status="published", published_at=timezone.now())
+    anonymous = _client()
+    pages = (len(payloads) + 19) // 20
+    visits += [Visit(anonymous, f"{base}?page={n}") for n in range(1, pages + 1)]
+    visits += [Visit(anonymous, proposal_page_url(p)) for p in proposals]
+    query = reverse("api:proposal_list")
+    visits.append(Visit(anonymous, query))
+    from urllib.parse import urlencode
+
+    # A double quote in the search box is a separate defect on SQLite (test_search_box_takes_any_text).
+    searched = [p for p in payloads if '"' not in p or ON_POSTGRES]
+    visits += [Visit(anonymous, f"{base}?{urlencode({'q': short(p, 200)})}") for p in searched]
+    return visits
+
+
+def write_debate(payloads: Sequence[str]) -> list[Visit]:
+    """Display names, comments, edits, flag reasons and moderation reasons, each through its form."""
+    proposal = ProposalFactory()
+    moderator = UserFactory(roles=[MODERATOR])
+    moderating = _client(moderator)
+    create = reverse("proposals:comment_create", kwargs={"proposal_id": proposal.pk})
+    clients, refused = [], []
+    reporter = _client(UserFactory())
+    for name, body in zip(payloads, _rotate(payloads, 3), strict=True):
+        client = _client(UserFactory())
+        _assert_posted(
+            client.post(reverse("accounts:profile"), {"display_name": short(name, 80), "declared_gender": ""}),
+            "profile",
+        )
+        response = client.post(create, {"body": body, "stance": "for"})
+        _assert_posted(response, f"comment {body!r}")
+        if response.status_code == 400:  # empty once cleaned: refused, and the form shows what was typed
+            refused.append(Visit(client, create, response))
+        else:
+            clients.append(client)
+    comments = list(Comment.objects.filter(proposal=proposal).order_by("pk"))
+    assert len(comments) == len(clients) > len(payloads) // 3, f"only {len(comments)} comments were accepted"
+    for client, comment, edited, reason in zip(clients, comments, _rotate(payloads, 5), _rotate(payloads, 7)):  # noqa: B905
+        url = reverse("proposals:comment_edit", kwargs={"comment_id": comment.pk})
+        response = client.post(url, {"body": edited, "stance": "against"})
+        _assert_posted(response, "edit")
+        if response.status_code == 400:
+            refused.append(Visit(client, url, response))
+        flag = reverse("proposals:comment_flag", kwargs={"comment_id": comment.pk})
+        response = reporter.post(flag, {"reason": short(reason, 1000)})
+        _assert_posted(response, "flag")
+        if response.status_code == 400:
+            refused.append(Visit(reporter, flag, response))
+    assert Flag.objects.filter(comment__proposal=proposal).exists()
+    for comment, reason in zip(comments[::4], _rotate(payloads, 11)[::4], strict=False):
+        url = reverse("proposals:comment_moderate", kwargs={"comment_id": comment.pk})
+        _assert_posted(moderating.post(url, {"action": "hide", "reason": short(reason, 500)}), "hide")
+    anonymous = _client()
+    page_url = proposal_page_url(proposal)
+    pages = (len(payloads) + 19) // 20
+    visits = refused + [Visit(anonymous, f"{page_url}?page={n}") for n in range(1, pages + 1)]
+    visits += [Visit(clients[1], f"{page_url}?page={n}") for n in range(1, pages + 1)]
+    visits += [Visit(moderating, reverse("debate_moderation:queue"))]
+    visits += [
+        Visit(reporter, reverse("proposals:comment_flag", kwargs={"comment_id": comments[i].pk}))
+        for i in range(1, len(comments), 9)
+    ]
+    visits += [
+        Visit(clients[i], reverse("proposals:comment_edit", kwargs={"comment_id": comments[i].pk}))
+        for i in range(1, len(comments), 3)
+        if i % 4  # every fourth comment was hidden by the moderator: its author may no longer edit it
+    ]
+    visits += [Visit(moderating, reverse("proposals:comment_moderate", kwargs={"comment_id": comments[0].pk}))]
+    return visits
+
+
+def write_proposal_moderation(payloads: Sequence[str]) -> list[Visit]:
+    """Flag reasons on proposals (citizens) and hide reasons (a moderator), on the moderation screens."""
+    process = process_page()
+    moderator = UserFactory(roles=[MODERATOR])
+    moderating = _client(moderator)
+    proposals = [ProposalFactory(process=process, title=f"Propuesta {i}") for i in range(0, len(payloads), 10)]
+    reporter = _client(UserFactory())
+    for i, reason in enumerate(payloads):
+        proposal = proposals[i // 10]
+        flag_url = process.get_url() + process.reverse_subpage("proposal_flag", kwargs={"proposal_id": proposal.pk})
+        _assert_posted(_client(UserFactory()).post(flag_url, {"reason": short(reason, 1000)}), "flag")
+    hidden = proposals[-1]
+    hide = reverse("proposals_moderation:hide", kwargs={"pk": hidden.pk})
+    _assert_posted(moderating.post(hide, {"reason": short(payloads[0], 1000)}), "hide")
+    del reporter
+    visits = [Visit(moderating, reverse("proposals_moderation:queue"))]
+    visits += [Visit(moderating, reverse("proposals_moderation:detail", kwargs={"pk": p.pk})) for p in proposals]
+    return visits
+
+
+def write_polls(payloads: Sequence[str]) -> list[Visit]:
+    """Poll title, description and option labels, an administrator's texts."""
+    from votes.models import Option
+
+    verified = _client(VerifiedUserFactory())
+    process = process_page(phases_open=("vote",))
+    visits = []
+    for start in range(0, len(payloads), 10):
+        chunk = payloads[start : start + 10]
+        poll = PollFactory(process=process, title=short(chunk[0], 200), description="\n".join(chunk))
+        question = poll.questions.get()
+        question.text = short(chunk[-1], 300)
+        question.save()
+        for position, label in enumerate(chunk, start=3):
+            Option.objects.create(question=question, label=short(label, 200), position=position)
+        visits += [
+            Visit(verified, reverse("votes:detail", kwargs={"poll_id": poll.pk})),
+            Visit(verified, reverse("votes:ballot", kwargs={"poll_id": poll.pk})),
+        ]
+    anonymous = _client()
+    visits += [Visit(anonymous, reverse("votes:list")), Visit(anonymous, process.get_url())]
+    return visits
+
+
+def write_census_import(payloads: Sequence[str]) -> list[Visit]:
+    """An administrator's census file whose cells are payloads: the import lists each row's problem."""
+    from accounts.admin_views import _run_import, _store_upload
+
+    administrator = _client(UserFactory(roles=[ADMINISTRATOR]))
+    rows = ["document_number,birth_date,district_code,gender"]
+    for payload in payloads:
+        cell = '"' + payload.replace('"', '""') + '"'
+        rows.append(f"{cell},{cell},{cell},{cell}")
+    upload = io.BytesIO(("\n".join(rows) + "\n").encode())
+    upload.name = "padron.csv"
+    response = administrator.post(reverse("census:import"), {"file": upload})
+    _assert_posted(response, "census upload")
+    census_import = CensusImport.objects.latest("created_at")
+    if census_import.status not in ("done", "rejected"):
+        # The upload's task runs after commit; this test's transaction never commits, so run it here.
+        upload.seek(0)
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        _run_import(census_import.pk, _store_upload(SimpleUploadedFile("padron.csv", upload.read())))
+    census_import.refresh_from_db()
+    assert census_import.problems, "the census import found no problem in a file of payloads"
+    return [Visit(administrator, reverse("census:import_detail", kwargs={"pk": census_import.pk}))]
+
+
+XSS_FIELDS.extend(
+    [
+        XssField("proposal title, summary, body; list search box", write_proposals),
+        XssField("display name, comment, comment edit, comment flag and moderation reasons", write_debate),
+        XssField("proposal flag reason, hide reason", write_proposal_moderation),
+        XssField("poll title, description, question and options (administrator)", write_polls),
+        XssField("census import problems echo", write_census_import),
+    ]
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("xss_field", XSS_FIELDS, ids=[f.name for f in XSS_FIELDS])
+def test_no_payload_runs_where_the_field_is_shown(renderer: Renderer, xss_field: XssField) -> None:
+    renderer.visit(xss_field.write(PAYLOADS))
+    assert not renderer.problems, f"{xss_field.name}: {len(renderer.problems)} problem(s):\n" + "\n".join(
+        renderer.problems[:40]
+    )
+
+
+@pytest.mark.django_db
+def test_forms_echo_what_was_typed_without_running_it(renderer: Renderer) -> None:
+    """Verification, booth lookup and assisted verification re-show a refused input: escaped."""
+    citizen = _client(UserFactory())
+    url = reverse("accounts:verify")
+    renderer.show(url, (citizen.post(url, {"document_number": p, "birth_date": p}) for p in PAYLOADS))
+    assert not renderer.problems, "\n".join(renderer.problems[:40])
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    not ON_POSTGRES,
+    strict=True,
+    reason="new defect: on SQLite an unbalanced double quote in the search box is an FTS syntax error, "
+    "answered 503 'unavailable' instead of a list (found by the XSS corpus)",
+)
+def test_search_box_takes_any_text() -> None:
+    from urllib.parse import urlencode
+
+    ProposalFactory(process=(process := process_page()), title="Agua para la sierra")
+    anonymous = _client()
+    statuses = {p: anonymous.get(f"{process.get_url()}?{urlencode({'q': p})}").status_code for p in PAYLOADS}
+    assert all(status == 200 for status in statuses.values()), {p: s for p, s in statuses.items() if s != 200}
+
+
+def test_the_renderer_sees_what_a_payload_would_do(browser: Browser) -> None:
+    """The detector itself: unescaped payloads in a page with no CSP must be caught, each of them."""
+    renderer = Renderer(browser)
+    for payload in ("<img src=x onerror=alert(1)>", "<a href=javascript:alert(1)>x</a>", "<script>alert(1)</script>"):
+        renderer.problems.clear()
+        renderer.show("/t/", [HttpResponse(f"<!doctype html><html><body><main>{payload}</main></body></html>")])
+        assert renderer.problems, f"the renderer missed {payload!r}"
+    renderer.problems.clear()
+    page = HttpResponse(b"<!doctype html><body><img src=x onerror=alert(1)></body>")
+    page["Content-Security-Policy"] = "script-src 'self'"
+    renderer.show("/t/", [page])
+    assert any("CSP" in problem for problem in renderer.problems), renderer.problems
+
+
+# --- the live path -----------------------------------------------------------------------------------------
+
+
+def _in_thread(function: Any) -> Any:
+    """Database work away from Playwright's event loop, committed, so the server process sees it."""
+
+    def run() -> Any:
+        try:
+            return function()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_comments_pushed_live_into_an_open_page_do_not_run(browser: Browser) -> None:
+    from playwright.sync_api import expect
+
+    from proposals.debate import services as debate_services
+    from tests.proposals.helpers import asgi_server
+
+    proposal = ProposalFactory()
+    authors = [UserFactory(display_name=short(p, 80)) for p in PAYLOADS[:40]]
+    path = proposal_page_url(proposal)
+    problems: list[str] = []
+    with asgi_server() as port:
+        context = browser.new_context()
+        context.add_init_script(
+            "window.__xss=[];for(const n of ['alert','confirm','prompt','print'])"
+            "{window[n]=(...a)=>window.__xss.push(n+'('+a.join(',')+')')}"
+            ";document.addEventListener('securitypolicyviolation',"
+            "e=>window.__xss.push('CSP '+e.violatedDirective),true)"
+        )
+        context.route("**/static/js/live-debate.js", lambda route: route.fulfill(path=str(LIVE_JS)))
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (problems.append(f"dialog {dialog.message!r}"), dialog.dismiss()))
+        page.goto(f"http://127.0.0.1:{port}{path}")
+        expect(page.locator("[data-role=live-status]")).to_contain_text("Live", timeout=15_000)
+        for author, body in zip(authors, PAYLOADS, strict=False):
+            _in_thread(
+                lambda a=author, b=body: debate_services.comment_create(
+                    author=a, proposal=proposal, body=b, stance="for"
+                )
+            )
+        for author, body in zip(authors, PAYLOADS[40:80], strict=False):
+            _in_thread(
+                lambda a=author, b=body: debate_services.comment_create(
+                    author=a, proposal=proposal, body=b, stance="against"
+                )
+            )
+        expect(page.locator("[data-role=comment-count]")).to_have_text("80", timeout=30_000)
+        page.wait_for_timeout(300)
+        from tests.security.xss import _SCAN
+
+        problems += page.evaluate(_SCAN, "")
+        context.close()
+    assert not problems, "\n".join(problems[:40])
