@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from decide.api_schema import answers
 from decide.pagination import PAGE_SIZE, LazyMap, StrictPageNumberPagination
 from decide.refusals import NotFound
 
@@ -137,22 +138,20 @@ def _version_out(version: Version, *, with_text: bool = False) -> dict[str, Any]
 legislation = Router(tags=["legislation"])
 
 
-@legislation.get("/", response=list[DraftOut], summary=gettext_noop("Bills drafted article by article"))
+@legislation.get("/", response=answers(list[DraftOut], 404), summary=gettext_noop("Bills drafted article by article"))
 @paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)
 def draft_list(request: HttpRequest) -> Any:
     return LazyMap(public_drafts().prefetch_related("versions"), _draft_out)
 
 
-@legislation.get(
-    "/{draft_id}", response={200: DraftOut, 404: Refusal}, summary=gettext_noop("One bill text and its calendar")
-)
+@legislation.get("/{draft_id}", response=answers(DraftOut, 404), summary=gettext_noop("One bill text and its calendar"))
 def draft_detail(request: HttpRequest, draft_id: int) -> Any:
     return _draft_out(_draft(draft_id))
 
 
 @legislation.get(
     "/{draft_id}/versions",
-    response={200: list[VersionOut], 404: Refusal},
+    response=answers(list[VersionOut], 404),
     summary=gettext_noop("Every version of a bill's text, with checksums"),
 )
 def version_list(request: HttpRequest, draft_id: int) -> Any:
@@ -162,7 +161,7 @@ def version_list(request: HttpRequest, draft_id: int) -> Any:
 
 @legislation.get(
     "/{draft_id}/versions/{number}",
-    response={200: VersionTextOut, 404: Refusal},
+    response=answers(VersionTextOut, 404),
     summary=gettext_noop("One version of a bill's text, section by section"),
 )
 def version_detail(request: HttpRequest, draft_id: int, number: int) -> Any:
@@ -174,7 +173,7 @@ def version_detail(request: HttpRequest, draft_id: int, number: int) -> Any:
 
 @legislation.get(
     "/{draft_id}/annotations",
-    response=list[AnnotationOut],
+    response=answers(list[AnnotationOut], 404),
     summary=gettext_noop("Comments on a bill's articles (shown ones only)"),
 )
 @paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)
@@ -184,7 +183,7 @@ def annotation_list(request: HttpRequest, draft_id: int) -> Any:
 
 @legislation.get(
     "/{draft_id}/amendments",
-    response=list[AmendmentOut],
+    response=answers(list[AmendmentOut], 404),
     summary=gettext_noop("Amendments to a bill and their outcomes"),
 )
 @paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from decide.api_schema import answers
 from decide.pagination import PAGE_SIZE, LazyMap, StrictPageNumberPagination
 from decide.refusals import NotFound
 
@@ -100,13 +101,13 @@ processes = Router(tags=["processes"])
 proposals = Router(tags=["proposals"])
 
 
-@processes.get("/", response=list[ProcessOut], summary=gettext_noop("Participatory processes"))
+@processes.get("/", response=answers(list[ProcessOut], 404), summary=gettext_noop("Participatory processes"))
 @paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)
 def process_list(request: HttpRequest) -> Any:
     return LazyMap(public_process_pages(), _process_out)
 
 
-@processes.get("/{process_id}", response=ProcessOut, summary=gettext_noop("One process"))
+@processes.get("/{process_id}", response=answers(ProcessOut, 404), summary=gettext_noop("One process"))
 def process_detail(request: HttpRequest, process_id: int) -> Any:
     page = public_process_pages().filter(pk=process_id).first()
     if page is None:
@@ -114,7 +115,7 @@ def process_detail(request: HttpRequest, process_id: int) -> Any:
     return _process_out(page)
 
 
-@proposals.get("/", response=list[ProposalOut], summary=gettext_noop("Public proposals, newest first"))
+@proposals.get("/", response=answers(list[ProposalOut], 404), summary=gettext_noop("Public proposals, newest first"))
 @paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)
 def proposal_list(request: HttpRequest, process: int | None = None) -> Any:
     queryset = _public_proposals()
@@ -123,7 +124,7 @@ def proposal_list(request: HttpRequest, process: int | None = None) -> Any:
     return LazyMap(queryset, _proposal_out)
 
 
-@proposals.get("/{proposal_id}", response=ProposalOut, summary=gettext_noop("One public proposal"))
+@proposals.get("/{proposal_id}", response=answers(ProposalOut, 404), summary=gettext_noop("One public proposal"))
 def proposal_detail(request: HttpRequest, proposal_id: int) -> Any:
     proposal = _public_proposals().filter(pk=proposal_id).first()
     if proposal is None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from decide.api_schema import answers
 from decide.pagination import PAGE_SIZE, LazyMap, StrictPageNumberPagination
 from decide.refusals import NotFound
 from proposals.models import PUBLIC_STATUSES
@@ -139,7 +140,7 @@ results = Router(tags=["results"])
 statistics = Router(tags=["statistics"])
 
 
-@polls.get("/", response=list[PollOut], summary=gettext_noop("Polls, newest first"))
+@polls.get("/", response=answers(list[PollOut], 404), summary=gettext_noop("Polls, newest first"))
 @paginate(StrictPageNumberPagination, page_size=PAGE_SIZE)
 def poll_list(request: HttpRequest, process: int | None = None) -> Any:
     queryset = _public_polls()
@@ -148,7 +149,7 @@ def poll_list(request: HttpRequest, process: int | None = None) -> Any:
     return LazyMap(queryset, _poll_out)
 
 
-@polls.get("/{poll_id}", response=PollOut, summary=gettext_noop("One poll (no results: see /results/)"))
+@polls.get("/{poll_id}", response=answers(PollOut, 404), summary=gettext_noop("One poll (no results: see /results/)"))
 def poll_detail(request: HttpRequest, poll_id: int) -> Any:
     poll = _public_polls().filter(pk=poll_id).first()
     if poll is None:
@@ -156,7 +157,9 @@ def poll_detail(request: HttpRequest, poll_id: int) -> Any:
     return _poll_out(poll)
 
 
-@results.get("/{poll_id}", response=ResultsOut, summary=gettext_noop("Published results by option and group"))
+@results.get(
+    "/{poll_id}", response=answers(ResultsOut, 403, 404), summary=gettext_noop("Published results by option and group")
+)
 def poll_results(request: HttpRequest, poll_id: int) -> Any:
     poll = _published_poll(poll_id)
     threshold = suppression_threshold(request)
@@ -170,7 +173,9 @@ def poll_results(request: HttpRequest, poll_id: int) -> Any:
 
 
 @statistics.get(
-    "/polls/{poll_id}", response=StatisticsOut, summary=gettext_noop("Inclusion statistics of a poll (published)")
+    "/polls/{poll_id}",
+    response=answers(StatisticsOut, 403, 404),
+    summary=gettext_noop("Inclusion statistics of a poll (published)"),
 )
 def poll_statistics(request: HttpRequest, poll_id: int) -> Any:
     poll = _published_poll(poll_id)
@@ -180,7 +185,9 @@ def poll_statistics(request: HttpRequest, poll_id: int) -> Any:
 
 
 @statistics.get(
-    "/processes/{process_id}", response=StatisticsOut, summary=gettext_noop("Inclusion statistics of a process")
+    "/processes/{process_id}",
+    response=answers(StatisticsOut, 404),
+    summary=gettext_noop("Inclusion statistics of a process"),
 )
 def process_statistics_api(request: HttpRequest, process_id: int) -> Any:
     page = public_process_pages().filter(pk=process_id).first()
