@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from proposals.debate.forms import CommentForm
+from proposals.models import Proposal
 
 from .models import SectionKind
 from .services import AMENDMENT_TEXT_MAX, JUSTIFICATION_MAX, REASON_MAX
@@ -64,7 +65,9 @@ class VersionForm(forms.Form):
 class ImportForm(forms.Form):
     """Step 1: which bill, its calendar, and the text (pasted or as a file)."""
 
-    proposal = forms.ModelChoiceField(label=_("Bill"), queryset=None)  # type: ignore[arg-type]
+    proposal: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]
+        label=_("Bill"), queryset=Proposal.objects.none()
+    )
     reading_opens = forms.DateTimeField(label=_("reading opens"))
     annotation_opens = forms.DateTimeField(label=_("annotation opens"))
     annotation_closes = forms.DateTimeField(label=_("annotation closes"))

@@ -19,6 +19,8 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from docx import Document
+from docx.table import Table
 
 from decide.refusals import Invalid, TooLarge
 
@@ -170,14 +172,11 @@ def parse_text(text: str) -> ParseResult:
 
 
 def _docx_lines(data: bytes) -> list[str]:
-    from docx import Document  # python-docx: imported here so the rest of Decide does not pay for lxml
-
     document = Document(io.BytesIO(data))
     lines: list[str] = []
     for block in document.iter_inner_content():
-        rows = getattr(block, "rows", None)
-        if rows is not None:  # a table: one line per row, cells joined, inside the current article
-            for row in rows:
+        if isinstance(block, Table):  # one line per row, cells joined, inside the current article
+            for row in block.rows:
                 cells = [" ".join(cell.text.split()) for cell in row.cells]
                 lines.append(" | ".join(cells))
             lines.append("")
