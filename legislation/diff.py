@@ -25,6 +25,7 @@ class Piece:
 @dataclass(frozen=True)
 class SectionDiff:
     key: str
+    kind: str
     label: str
     status: str  # "same", "changed", "added", "removed"
     pieces: list[Piece]
@@ -71,13 +72,23 @@ def diff_versions(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[
         before = old_by_key.get(section["key"])
         while pending_removed and before is not None and old.index(pending_removed[0]) < old.index(before):
             gone = pending_removed.pop(0)
-            result.append(SectionDiff(gone["key"], _label(gone), "removed", [Piece("removed", _full_text(gone))]))
+            result.append(
+                SectionDiff(gone["key"], gone["kind"], _label(gone), "removed", [Piece("removed", _full_text(gone))])
+            )
         if before is None:
-            result.append(SectionDiff(section["key"], _label(section), "added", [Piece("added", _full_text(section))]))
+            result.append(
+                SectionDiff(
+                    section["key"], section["kind"], _label(section), "added", [Piece("added", _full_text(section))]
+                )
+            )
             continue
         pieces = diff_words(_full_text(before), _full_text(section))
         changed = any(piece.op != "same" for piece in pieces) or before.get("number") != section.get("number")
-        result.append(SectionDiff(section["key"], _label(section), "changed" if changed else "same", pieces))
+        result.append(
+            SectionDiff(section["key"], section["kind"], _label(section), "changed" if changed else "same", pieces)
+        )
     for gone in pending_removed:
-        result.append(SectionDiff(gone["key"], _label(gone), "removed", [Piece("removed", _full_text(gone))]))
+        result.append(
+            SectionDiff(gone["key"], gone["kind"], _label(gone), "removed", [Piece("removed", _full_text(gone))])
+        )
     return result
