@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,9 +31,9 @@ from .verification import (
 )
 
 
-def _rate(setting: str, default: str) -> object:
+def _rate(setting: str, default: str) -> Callable[[str, HttpRequest], str]:
     """Rates read from settings at request time, so a deployment (or a test) can change them."""
-    return lambda group, request: getattr(settings, setting, default)
+    return lambda group, request: str(getattr(settings, setting, default))
 
 
 def _user(request: HttpRequest) -> User:

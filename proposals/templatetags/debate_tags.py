@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
 
+from accounts.permissions import Actor
 from proposals.debate import permissions as perms
 from proposals.debate.forms import CommentForm, LockForm
 from proposals.debate.selectors import debate_thread_page, viewer_reactions
@@ -33,7 +35,7 @@ def debate_section(context: template.Context) -> dict[str, Any]:
     """Everything the debate needs from `proposal` and `request` in the including page's context."""
     proposal: Proposal = context["proposal"]
     request = context.get("request")
-    viewer = getattr(request, "user", None)
+    viewer: Actor = getattr(request, "user", None) or AnonymousUser()
     # Read before the thread: events after this id are caught up over the socket, so none falls between.
     last_event_id = ProposalEvent.objects.filter(proposal=proposal).aggregate(last=Max("id"))["last"] or 0
     reply_to = _reply_to(request, proposal)

@@ -1,0 +1,9 @@
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+def database_sync_to_async(func: Callable[_P, _R]) -> Callable[_P, Coroutine[Any, Any, _R]]: ...
+async def aclose_old_connections() -> None: ...
+def __getattr__(name: str) -> Any: ...

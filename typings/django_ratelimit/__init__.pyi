@@ -1,0 +1,6 @@
+from typing import Any
+
+ALL: tuple[str, ...]
+UNSAFE: tuple[str, ...]
+
+def __getattr__(name: str) -> Any: ...
