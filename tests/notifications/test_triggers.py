@@ -178,6 +178,7 @@ def test_results_tell_the_voters_of_the_poll(run: Any) -> None:
     administrator = UserFactory(roles=["administrator"])
     run(poll_results_publish, poll=poll, actor=administrator)
     assert told(Kind.RESULTS_PUBLISHED) == {person.pk for person in inside}
+    assert outside.pk not in told(Kind.RESULTS_PUBLISHED)
     assert set(Notification.objects.filter(kind=Kind.RESULTS_PUBLISHED).first().params) == {"poll"}
 
 
@@ -191,6 +192,7 @@ def test_a_new_phase_tells_the_followers_of_the_process(run: Any) -> None:
     run(call_command, command_name="close_polls")
     run(call_command, command_name="close_polls")
     assert told(Kind.PHASE_OPENED) == {proposal.author_id, follower.pk, supporter.pk}
+    assert bystander.pk not in told(Kind.PHASE_OPENED)
     notices = Notification.objects.filter(kind=Kind.PHASE_OPENED, recipient=follower)
     # The proposals phase opened a day ago (told), supports an hour ago (told): each once.
     assert sorted(n.params["phase"] for n in notices) == ["Proposals", "Supports"]
