@@ -118,3 +118,18 @@ def test_the_openapi_document_declares_the_refusals_the_routes_can_answer(client
             assert "404" in declared, (method, path)  # an unknown object, or a page past the last
             if path.startswith(("/api/v1/results/", "/api/v1/statistics/polls/")):
                 assert "403" in declared, (method, path)  # results not yet published
+
+
+# --- the admins' pages get a Content Security Policy -------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/pages/", "/django-admin/"])
+def test_admin_pages_carry_a_content_security_policy_without_inline_scripts(path: str) -> None:
+    response = signed_in(UserFactory(is_superuser=True, is_staff=True)).get(path)
+    assert response.status_code == 200
+    directives = {
+        part.split()[0]: part.split()[1:] for part in response["Content-Security-Policy"].split(";") if part.strip()
+    }
+    assert directives["script-src"] == ["'self'"]
+    assert directives["default-src"] == ["'self'"]
+    assert directives["object-src"] == ["'none'"]
