@@ -44,6 +44,13 @@ E2E_CENSUS = tuple(
     )
     for n in range(1, 13)
 )
+# People of the offline journey: one registered at the officer desk, then the signers of a paper sheet.
+OFFLINE_CENSUS = tuple(
+    CensusPerson(
+        f"9800{n:04d}", f"19{60 + n}-0{1 + n % 9}-2{n % 8}", ("130101", "130302")[n % 2], ("female", "male")[n % 2]
+    )
+    for n in range(1, 19)
+)
 
 
 def free_port() -> int:
@@ -182,7 +189,7 @@ def start_server() -> tuple[LiveServer, PostgresDatabase | None, tempfile.Tempor
     census = Path(workdir.name) / "e2e-census.csv"
     census.write_text(
         "document_number,birth_date,district_code,gender\n"
-        + "".join(f"{p.document},{p.birth_date},{p.district_code},{p.gender}\n" for p in E2E_CENSUS)
+        + "".join(f"{p.document},{p.birth_date},{p.district_code},{p.gender}\n" for p in E2E_CENSUS + OFFLINE_CENSUS)
     )
     try:
         for step in (
@@ -199,8 +206,15 @@ def start_server() -> tuple[LiveServer, PostgresDatabase | None, tempfile.Tempor
         raise
     port = free_port()
     output = ServerOutput()
+    # Like `make run`: the server and, beside it in the same process group, the task worker (emails,
+    # notifications and SMS are sent by the worker, and /healthz wants its heartbeat).
     process = subprocess.Popen(
-        [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        [
+            "/bin/sh",
+            "-c",
+            f'"{PYTHON}" manage.py worker --verbosity 0 & '
+            f'exec "{PYTHON}" manage.py runserver 127.0.0.1:{port} --noreload',
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
