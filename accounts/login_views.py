@@ -24,11 +24,11 @@ from decide.refusals import NotAllowed
 
 @never_cache
 def to_allauth_login(request: HttpRequest) -> HttpResponse:
-    """The admins' login URLs: never a form of their own; anyone not signed in goes to allauth's, keeping ?next=."""
+    """The admins' and Wagtail's login URLs: no form of their own; allauth's instead, keeping ?next=."""
     if request.user.is_authenticated:
         # Signed in but sent to a login form: the admin refused this account. Sending it on to allauth's
         # form would bounce straight back (allauth redirects signed-in people to ?next=), so say why here.
-        raise NotAllowed(_("Your account may not open the administration. Sign out to use another account."))
+        raise NotAllowed(_("You are signed in, and this account may not open that page. Sign out to use another."))
     next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
         next_url = ""
@@ -39,7 +39,7 @@ class LoginView(AllauthLoginView):
     """allauth's sign-in form, answering 429 (not 200) once the failed-sign-in limit refuses the attempt."""
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        response = super().form_invalid(form)
+        response: HttpResponse = super().form_invalid(form)
         if form.has_error(NON_FIELD_ERRORS, code="too_many_login_attempts"):
             response.status_code = 429
         return response

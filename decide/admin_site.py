@@ -10,14 +10,21 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from accounts.login_views import to_allauth_login
+from decide.refusals import NotAllowed
 
 
 class SuperuserAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
+        """Superusers only. Other staff are told so (403); anyone else is sent to sign in."""
         user = request.user
-        return bool(user.is_active and user.is_superuser)
+        if user.is_active and user.is_superuser:
+            return True
+        if user.is_active and user.is_staff:
+            raise NotAllowed(_("The data administration is for superusers only."))
+        return False
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         return to_allauth_login(request)

@@ -7,8 +7,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from decide import metrics, views
 from accounts import login_views
+from decide import metrics, views
 from decide.api import api, api_docs
 
 handler400 = "decide.views.bad_request"
@@ -44,4 +44,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail last: it serves the page tree, and process pages route their own proposal URLs.
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's front-end login (private pages) is a sign-in form too: allauth's instead.
+    path("_util/login/", login_views.to_allauth_login, name="wagtailcore_login_elsewhere"),
+    path("", include(wagtail_urls)),
+]

@@ -300,6 +300,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "json"]
 # One sign-in and one password-reset path (allauth's): Wagtail's own reset form is off.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"  # private pages send visitors to allauth's form
 # No avatars fetched from an outside service (it would learn who opens the admin, and the CSP forbids it).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
