@@ -155,7 +155,7 @@ ROUTES: dict[str, Route] = {
         POST="login login login 405 405 405 mfa",
     ),
     "wagtailadmin_login": Route(on=None, GET="login 403", POST="login 403"),
-    "wagtailcore_login": Route(on=None, GET="login", POST="login"),
+    "wagtailcore_login": Route(on=None, GET="login 403", POST="login 403"),
     "admin:index": Route(
         on=None,
         GET="login login login 403 403 ok mfa",
