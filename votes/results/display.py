@@ -161,6 +161,8 @@ def results_context(poll: Poll, threshold: int) -> dict[str, Any]:
                     for option in question.options
                 ],
                 "web_total": question.total - question.unattributed_total,
+                # Options whose every group figure is hidden: named once, instead of a column of "suppressed".
+                "hidden_options": [o.label for o in question.options if not o.by_group_shown and o.total],
             }
             for question in questions
         ],

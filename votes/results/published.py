@@ -1,19 +1,34 @@
-"""What the public may read of the statistics and results: the raw figures with small cells suppressed.
+"""What the public may read of the statistics and results: the raw figures, less what the disclosure decision hides.
 
-Pages, exports and the API all build on these structures, so a cell hidden in one
-is hidden in all. A suppressed figure is `None`; derived figures (rates, shares,
-representation index) are `None` whenever a figure they come from is.
+Pages, exports, the API and the turnout all build on these structures, and every
+one of them reads the same decision (`votes.results.figures`: computed once per
+poll or process and cached), so a figure hidden in one is hidden in all. A hidden
+figure is `None`; derived figures (rates, shares, representation index) are `None`
+whenever a figure they come from is. A table the decision dropped whole is marked
+`dropped`, and the pages say why in words.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from proposals.models import ProcessPage
 from votes.models import Option, Poll, Question
+from votes.results.disclosure import Decision
+from votes.results.figures import (
+    ANY,
+    PollFigures,
+    cell_name,
+    eligible_key,
+    poll_decision,
+    process_decision,
+    results_key,
+    results_table,
+    stage_key,
+    stage_table,
+)
 from votes.results.stats import (
     AREA_LABELS,
     AREAS,
@@ -21,17 +36,9 @@ from votes.results.stats import (
     GENDERS,
     STAGE_LABELS,
     STAGES,
-    VOTING,
-    Cell,
     Counts,
     cells,
-    poll_eligible_counts,
-    poll_results_breakdown,
-    poll_stage_counts,
-    process_eligible_counts,
-    process_stage_counts,
 )
-from votes.results.suppression import SuppressionMask, suppress
 
 ALL = "all"
 ALL_LABEL = _("All")
@@ -70,6 +77,7 @@ class StatRow:
 class StageStats:
     stage: str
     rows: list[StatRow]
+    dropped: bool = False  # too few people to show any group without giving someone away: the total only
 
     @property
     def label(self) -> str:
@@ -97,6 +105,11 @@ class OptionRow:
     unattributed: int
     total: int
 
+    @property
+    def by_group_shown(self) -> bool:
+        """False when every group figure of this option is hidden: its breakdown goes under "not shown"."""
+        return any(value is not None for value in self.cells)
+
 
 @dataclass(frozen=True)
 class QuestionResults:
@@ -107,24 +120,15 @@ class QuestionResults:
     unattributed_total: int
     total: int
     cell_labels: list[str] = field(default_factory=list)
+    dropped: bool = False  # the by-group table is not shown at all (too few votes)
 
 
-def _grid(counts: Counts) -> list[list[int]]:
-    return [[counts[(gender, area)] for area in AREAS] for gender in GENDERS]
+def _key_part(value: str) -> str:
+    return ANY if value == ALL else value
 
 
-def _masked(counts: Counts, mask: SuppressionMask) -> dict[tuple[str, str], int | None]:
-    """Every published figure of a gender by area table, margins included, keyed (gender|all, area|all)."""
-    grid = _grid(counts)
-    out: dict[tuple[str, str], int | None] = {}
-    for i, gender in enumerate(GENDERS):
-        for j, area in enumerate(AREAS):
-            out[(gender, area)] = None if mask.cells[i][j] else grid[i][j]
-        out[(gender, ALL)] = None if mask.row_totals[i] else sum(grid[i])
-    for j, area in enumerate(AREAS):
-        out[(ALL, area)] = None if mask.column_totals[j] else sum(row[j] for row in grid)
-    out[(ALL, ALL)] = None if mask.grand_total else sum(map(sum, grid))
-    return out
+def _value(counts: Counts, gender: str, area: str) -> int:
+    return sum(n for (g, a), n in counts.items() if gender in (ALL, g) and area in (ALL, a))
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -133,12 +137,15 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
-def _stage_stats(stage: str, counts: Counts, eligible: Counts, threshold: int, force: set[Cell]) -> StageStats:
-    forced = {(GENDERS.index(g), AREAS.index(a)) for g, a in force}
-    people = _masked(counts, suppress(_grid(counts), threshold, force=forced))
-    census = _masked(eligible, suppress(_grid(eligible), threshold))
-    total_people, total_census = people[(ALL, ALL)], census[(ALL, ALL)]
+def _stage_stats(stage: str, counts: Counts, eligible: Counts, decision: Decision) -> StageStats:
     keys = [*cells(), *((g, ALL) for g in GENDERS), *((ALL, a) for a in AREAS), (ALL, ALL)]
+    people: dict[tuple[str, str], int | None] = {}
+    census: dict[tuple[str, str], int | None] = {}
+    for gender, area in keys:
+        g, a = _key_part(gender), _key_part(area)
+        people[(gender, area)] = _value(counts, gender, area) if decision.shows(stage_key(stage, g, a)) else None
+        census[(gender, area)] = _value(eligible, gender, area) if decision.shows(eligible_key(g, a)) else None
+    total_people, total_census = people[(ALL, ALL)], census[(ALL, ALL)]
     rows = []
     for key in keys:
         share = _ratio(people[key], total_people)
@@ -156,15 +163,11 @@ def _stage_stats(stage: str, counts: Counts, eligible: Counts, threshold: int, f
                 representation_index=_ratio(share, eligible_share),
             )
         )
-    return StageStats(stage=stage, rows=rows)
-
-
-def _hidden_voting_cells(stage: StageStats) -> set[Cell]:
-    return {(row.gender, row.area) for row in stage.cell_rows if row.participants is None}
+    return StageStats(stage=stage, rows=rows, dropped=stage_table(stage) in decision.dropped_tables)
 
 
 def poll_statistics(poll: Poll, threshold: int) -> list[StageStats]:
-    """The four stages of a poll, published (suppressed). Consistent with `poll_results` on linked cells."""
+    """The four stages of a poll, as published."""
     stats, _results = poll_publication(poll, threshold)
     return stats
 
@@ -175,87 +178,64 @@ def poll_results(poll: Poll, threshold: int) -> list[QuestionResults]:
 
 
 def poll_publication(poll: Poll, threshold: int) -> tuple[list[StageStats], list[QuestionResults]]:
-    """Statistics and results together, because one figure can appear in both.
+    """Statistics and results together: one decision over every figure the poll publishes anywhere."""
+    figures, decision = poll_decision(poll, threshold)
+    texts = dict(Question.objects.filter(poll=poll).values_list("id", "text"))
+    labels = dict(Option.objects.filter(question__poll=poll).values_list("id", "label"))
+    return publication_of(figures, decision, texts=texts, labels=labels)
 
-    With web voting only and one choice per ballot, a question's web votes in a
-    cell equal the cell's voters: if either table hides that figure, both must,
-    or one table would give away what the other protects. Iterate to agreement.
-    """
-    counts = poll_stage_counts(poll)
-    eligible = poll_eligible_counts(poll)
-    breakdown = poll_results_breakdown(poll)
-    questions = list(Question.objects.filter(poll=poll).order_by("position", "id"))
-    options = list(Option.objects.filter(question__poll=poll).order_by("position", "id"))
-    by_question = {q.pk: [o for o in options if o.question_id == q.pk] for q in questions}
-    voting_force: set[Cell] = set()
-    results_force: dict[int, set[Cell]] = {q.pk: set() for q in questions}
-    for _round in range(20):  # each round only adds hidden cells, so this settles quickly
-        stats = [
-            _stage_stats(stage, counts[stage], eligible, threshold, voting_force if stage == VOTING else set())
-            for stage in STAGES
+
+def publication_of(
+    figures: PollFigures, decision: Decision, *, texts: dict[int, str], labels: dict[int, str]
+) -> tuple[list[StageStats], list[QuestionResults]]:
+    """The published tables of a poll from its raw figures and the decision on them (pure: no queries)."""
+    stats = [_stage_stats(stage, figures.stages[stage], figures.eligible, decision) for stage in STAGES]
+    web: dict[int, Counts] = {}
+    for combo, counts in figures.combinations.items():
+        for option in combo:
+            into = web.setdefault(option, dict.fromkeys(cells(), 0))
+            for cell, n in counts.items():
+                into[cell] += n
+    results = []
+    for question_id, _max_choices, option_ids in figures.questions:
+        rows = []
+        for option in option_ids:
+            by_cell = web.get(option, dict.fromkeys(cells(), 0))
+            paper = figures.booth_options.get(option, 0)
+            rows.append(
+                OptionRow(
+                    option_id=option,
+                    label=labels[option],
+                    cells=[
+                        by_cell[cell] if decision.shows(results_key(question_id, option, cell_name(cell))) else None
+                        for cell in cells()
+                    ],
+                    unattributed=paper,
+                    total=sum(by_cell.values()) + paper,
+                )
+            )
+        cell_totals: list[int | None] = [
+            sum(web.get(o, {}).get(cell, 0) for o in option_ids)
+            if decision.shows(results_key(question_id, ANY, cell_name(cell)))
+            else None
+            for cell in cells()
         ]
-        voting = stats[STAGES.index(VOTING)]
-        results = [
-            _question_results(q, by_question[q.pk], breakdown, threshold, results_force[q.pk]) for q in questions
-        ]
-        changed = False
-        hidden_voting = _hidden_voting_cells(voting)
-        for question in results:
-            for position, cell in enumerate(cells()):
-                if counts[VOTING][cell] != _raw_cell_total(breakdown, question, cell):
-                    continue  # different figures: publishing one says nothing of the other
-                hidden_here = question.cell_totals[position] is None
-                if cell in hidden_voting and not hidden_here:
-                    results_force[question.question_id].add(cell)
-                    changed = True
-                if hidden_here and cell not in hidden_voting:
-                    voting_force.add(cell)
-                    changed = True
-        if not changed:
-            return stats, results
+        results.append(
+            QuestionResults(
+                question_id=question_id,
+                text=texts[question_id],
+                options=rows,
+                cell_totals=cell_totals,
+                unattributed_total=sum(row.unattributed for row in rows),
+                total=sum(row.total for row in rows),
+                cell_labels=[f"{GENDER_LABELS[g]} · {AREA_LABELS[a]}" for g, a in cells()],
+                dropped=results_table(question_id) in decision.dropped_tables,
+            )
+        )
     return stats, results
 
 
-def _raw_cell_total(breakdown: dict[int, dict[str, Any]], question: QuestionResults, cell: Cell) -> int:
-    return sum(breakdown[row.option_id]["cells"][cell] for row in question.options)
-
-
-def _question_results(
-    question: Question, options: list[Option], breakdown: dict[int, dict[str, Any]], threshold: int, force: set[Cell]
-) -> QuestionResults:
-    """Options by (cells + unattributed). Option totals and booth tallies are public (recountable), never hidden."""
-    grid = [[breakdown[o.pk]["cells"][cell] for cell in cells()] + [breakdown[o.pk]["unattributed"]] for o in options]
-    n_rows, n_cols = len(grid), len(cells()) + 1
-    public = {(i, n_cols - 1) for i in range(n_rows + 1)} | {(i, n_cols) for i in range(n_rows + 1)}
-    forced = {(n_rows, cells().index(cell)) for cell in force}
-    mask = suppress(grid, threshold, public=public, force=forced) if grid else None
-    rows = []
-    for i, option in enumerate(options):
-        rows.append(
-            OptionRow(
-                option_id=option.pk,
-                label=option.label,
-                cells=[None if mask and mask.cells[i][j] else grid[i][j] for j in range(n_cols - 1)],
-                unattributed=grid[i][-1],
-                total=breakdown[option.pk]["total"],
-            )
-        )
-    cell_totals: list[int | None] = [
-        None if mask and mask.column_totals[j] else sum(grid[i][j] for i in range(n_rows)) for j in range(n_cols - 1)
-    ]
-    return QuestionResults(
-        question_id=question.pk,
-        text=question.text,
-        options=rows,
-        cell_totals=cell_totals,
-        unattributed_total=sum(row[-1] for row in grid),
-        total=sum(breakdown[o.pk]["total"] for o in options),
-        cell_labels=[f"{GENDER_LABELS[g]} · {AREA_LABELS[a]}" for g, a in cells()],
-    )
-
-
 def process_statistics(process: ProcessPage, threshold: int) -> list[StageStats]:
-    """A process's stages (voting: polls with published results only), published."""
-    counts = process_stage_counts(process)
-    eligible = process_eligible_counts(process)
-    return [_stage_stats(stage, counts[stage], eligible, threshold, set()) for stage in STAGES]
+    """A process's stages (voting: polls with published results only), as published."""
+    figures, decision = process_decision(process, threshold)
+    return [_stage_stats(stage, figures.stages[stage], figures.eligible, decision) for stage in STAGES]

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import CensusRecord, District, Province, User
 from legislation.models import Annotation
 from proposals.models import Comment, ProcessPage, Proposal, ProposalStatus, Support
-from votes.models import BallotChoice, BoothTally, Option, Participation, Poll
+from votes.models import BallotChoice, BoothTally, Channel, Option, Participation, Poll
 
 GENDERS: tuple[str, ...] = ("female", "male", "another", "unknown")
 AREAS: tuple[str, ...] = ("rural", "urban", "unknown")
@@ -350,4 +350,67 @@ def poll_results_breakdown(poll: Poll) -> dict[int, dict[str, Any]]:
             "unattributed": unattributed,
             "total": web_total + unattributed,
         }
+    return result
+
+
+def poll_booth_voter_counts(poll: Poll) -> Counts:
+    """Booth voters by cell (recorded by officers): never published, but the disclosure model needs them."""
+    return dict(_final_figures(poll, "booth_voters", _booth_voter_counts_uncached))
+
+
+def _booth_voter_counts_uncached(poll: Poll) -> Counts:
+    counts: Counts = dict.fromkeys(cells(), 0)
+    rows = (
+        Participation.objects.filter(poll=poll, channel=Channel.BOOTH)
+        .order_by()
+        .values_list("gender", "area")
+        .annotate(n=Count("*"))
+    )
+    for gender_value, area_value, n in rows:
+        counts[
+            (gender_value if gender_value in GENDERS else UNKNOWN, area_value if area_value in AREAS else UNKNOWN)
+        ] += n
+    return counts
+
+
+Combination = tuple[int, ...]
+
+
+def poll_web_combinations(poll: Poll) -> dict[Combination, Counts]:
+    """Web ballots by the set of options they chose (sorted ids) and cell, kept once the poll has settled.
+
+    The bulletin publishes every ballot's whole choice, so a reader knows how many
+    ballots chose each combination: the disclosure model needs the same figures by cell.
+    With one single-choice question a combination is an option (no extra query).
+    """
+    return {combo: dict(counts) for combo, counts in _final_figures(poll, "combinations", _combinations).items()}
+
+
+def _combinations(poll: Poll) -> dict[Combination, Counts]:
+    questions = list(poll.questions.values_list("max_choices", flat=True))
+    if len(questions) == 1 and questions[0] == 1:
+        return {(option_id,): counts for option_id, counts in poll_web_breakdown(poll).items()}
+    result: dict[Combination, Counts] = {}
+    rows = (
+        BallotChoice.objects.filter(poll=poll)
+        .order_by("ballot_id", "option_id")
+        .values_list("ballot_id", "option_id", "gender", "area")
+        .iterator(chunk_size=5000)
+    )
+    current: Any = None
+    chosen: list[int] = []
+    cell: Cell = (UNKNOWN, UNKNOWN)
+
+    def flush() -> None:
+        if chosen:
+            counts = result.setdefault(tuple(chosen), dict.fromkeys(cells(), 0))
+            counts[cell] += 1
+
+    for ballot_id, option_id, gender, area in rows:
+        if ballot_id != current:
+            flush()
+            current, chosen = ballot_id, []
+            cell = (gender if gender in GENDERS else UNKNOWN, area if area in AREAS else UNKNOWN)
+        chosen.append(option_id)
+    flush()
     return result
