@@ -8,6 +8,7 @@ folder and the in-memory channel layer. `DATABASE_URL` (postgres://...) and
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,6 @@ INSTALLED_APPS = [
     "notifications",
     "cms",
     "proposals",
-    "legislation",
     "legislation",
     "votes",
     "wagtail.contrib.forms",
@@ -340,6 +340,20 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 CENSUS_PEPPER = os.environ.get("CENSUS_PEPPER", "")
 # Published statistics cells smaller than this are suppressed (site settings may raise it).
 STATS_SUPPRESSION_THRESHOLD = int(os.environ.get("STATS_SUPPRESSION_THRESHOLD", "10"))
+
+
+def env_rate(name: str, default: str) -> str:
+    """A django-ratelimit rate ("5/h", "30/10m"), checked at start-up rather than at the first request."""
+    value = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"\d+/\d*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 5/h or 30/10m, not {value!r}.")
+    return value
+
+
+# Census verification: attempts per account and per client address, and the optional SMS code step (SMS_GATEWAY).
+CENSUS_VERIFY_RATE_USER = env_rate("CENSUS_VERIFY_RATE_USER", "5/h")
+CENSUS_VERIFY_RATE_IP = env_rate("CENSUS_VERIFY_RATE_IP", "30/h")
+CENSUS_VERIFY_SMS = env_bool("CENSUS_VERIFY_SMS", False)
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "accounts.sms.console.ConsoleSMSGateway")
 # The HTTP provider (accounts.sms.http.HttpSMSGateway): where to post, its token, the secret that signs inbound messages.
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
