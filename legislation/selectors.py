@@ -85,7 +85,9 @@ def sections_with_activity(draft: Draft) -> list[SectionRow]:
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("section_id")], order_by=[F("created_at").desc(), F("id").desc()])
         )
+        .filter(rank__lte=RECENT_PER_ARTICLE)  # filtered in SQL (Django wraps the window in a subquery)
         .select_related("comment__author")
+        .order_by("section_id", "-created_at", "-id")
     )
     by_section: dict[int, list[Annotation]] = {}
     for annotation in recent:

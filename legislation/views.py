@@ -246,8 +246,8 @@ def amendment_detail(request: HttpRequest, draft_id: int, amendment_id: int) -> 
         "amendment": amendment,
         "section": amendment.section,
         "pieces": diff_versions(
-            [{"key": "a", "number": "", "heading": "", "text": current}],
-            [{"key": "a", "number": "", "heading": "", "text": amendment.text}],
+            [{"key": "a", "kind": "article", "number": "", "heading": "", "text": current}],
+            [{"key": "a", "kind": "article", "number": "", "heading": "", "text": amendment.text}],
         )[0].pieces,
         "annotations": selectors.amendment_annotations(amendment)[:100],
         "annotation_form": AnnotationForm(initial={"amendment": amendment.pk}) if annotate_refusal is None else None,

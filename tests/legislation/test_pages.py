@@ -219,5 +219,8 @@ def test_a_100_article_bill_with_1000_annotations_stays_under_150_kb_compressed(
     response = _client(UserFactory()).get(reverse("legislation:draft", args=[draft.pk]))
     size = len(gzip.compress(response.content))
     assert response.status_code == 200
-    assert len(re.findall(r'class="bill-article"', response.content.decode())) == 100
+    html = response.content.decode()
+    assert len(re.findall(r'class="bill-article"', html)) == 100
+    # Each article shows its two latest comments; the rest are a link away (the article's own page).
+    assert len(re.findall(r'class="annotation"', html)) == 200
     assert size <= 150 * 1024, size
