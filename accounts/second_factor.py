@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import record_authentication  # allauth's own writer of the records
 from allauth.mfa.models import Authenticator
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils.translation import gettext as _
@@ -95,3 +96,18 @@ def record_enrolment(sender: object, *, request: Any, user: Any, authenticator: 
     if getattr(request.user, "pk", None) != user.pk:
         return
     record_authentication(request, user, "mfa", type=authenticator.type, id=authenticator.pk, enrolled=True)
+
+
+class SocketSecondFactorGuard:
+    """ASGI middleware inside Channels' AuthMiddlewareStack: sockets do not pass through the page middleware,
+    so a staff session without its second factor is made to hold no role here too (the turnout socket asks)."""
+
+    def __init__(self, application: Any) -> None:
+        self.application = application
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        user = scope.get("user")
+        required = settings.DECIDE_REQUIRE_STAFF_MFA and user is not None  # no thread hop when off
+        if required and await database_sync_to_async(staff_mfa_refusal)(user, scope.get("session")):
+            withhold_roles(user)
+        return await self.application(scope, receive, send)

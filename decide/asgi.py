@@ -12,6 +12,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from accounts.second_factor import SocketSecondFactorGuard  # noqa: E402
 from decide.live.fanout import with_server_send  # noqa: E402
 from decide.live.origin import SameOriginValidator  # noqa: E402
 from decide.metrics import count_open_sockets  # noqa: E402
@@ -22,7 +23,11 @@ application = ProtocolTypeRouter(
         "http": django_asgi_app,
         "websocket": count_open_sockets(
             with_server_send(
-                SameOriginValidator(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))))
+                SameOriginValidator(
+                    AllowedHostsOriginValidator(
+                        AuthMiddlewareStack(SocketSecondFactorGuard(URLRouter(websocket_urlpatterns)))
+                    )
+                )
             )
         ),
     }

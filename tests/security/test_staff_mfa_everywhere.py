@@ -13,11 +13,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR, MODERATOR, OFFICER, has_role
+from decide.asgi import application
 from tests.factories import CommentFactory, PollFactory, ProposalFactory, UserFactory
 
 from .mfa import PASSWORD, enrol_totp, totp_code
@@ -164,3 +167,31 @@ def test_without_the_production_setting_nothing_is_asked(staff: User) -> None:
     client = Client()
     client.force_login(staff)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_live_turnout_socket_needs_the_second_factor_too(staff: User) -> None:
+    """Sockets do not pass through the page middleware: the socket stack withholds the roles itself."""
+    secret = enrol_totp(staff)
+    poll = PollFactory()
+    client = Client()
+    client.force_login(staff)
+
+    def turnout_socket_opens() -> bool:
+        cookie = f"sessionid={client.cookies['sessionid'].value}"
+        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver"), (b"cookie", cookie.encode())]
+
+        async def attempt() -> bool:
+            communicator = WebsocketCommunicator(application, f"/ws/polls/{poll.pk}/turnout/", headers=headers)
+            try:
+                connected, _ = await communicator.connect(timeout=5)
+                return bool(connected)
+            finally:
+                await communicator.disconnect()
+
+        opened: bool = async_to_sync(attempt)()
+        return opened
+
+    assert turnout_socket_opens() is False
+    assert client.post("/accounts/2fa/reauthenticate/", {"code": totp_code(secret)}).status_code == 302
+    assert turnout_socket_opens() is True

@@ -151,7 +151,14 @@ class Command(BaseCommand):
                     ]
                 ),
                 stopwaitsecs=35,
-                environment='GUNICORN_BIND="{}"'.format(",".join(f"127.0.0.1:{port}" for port in web_ports)),
+                environment=",".join(
+                    [
+                        'GUNICORN_BIND="{}"'.format(",".join(f"127.0.0.1:{port}" for port in web_ports)),
+                        # Behind nginx no slow client reaches a worker, so preloading buys little; without
+                        # it a HUP loads new code: upgrades reload the workers without losing a request.
+                        'GUNICORN_PRELOAD="{}"'.format(os.environ.get("GUNICORN_PRELOAD", "0")),
+                    ]
+                ),
             ),
             *[
                 Program(
@@ -203,7 +210,9 @@ class Command(BaseCommand):
         os.execv(supervisord, [supervisord, "-n", "-c", str(supervisord_conf)])  # noqa: S606 - becomes supervisord
 
     def prepare(self, run_dir: Path) -> None:
-        for sub in ("nginx/body", "nginx/proxy", "nginx/fastcgi", "nginx/uwsgi", "nginx/scgi", "logs"):
+        # nginx creates its temporary folders under run/nginx itself, owned by its worker user
+        # (which differs from the current one when started as root).
+        for sub in ("nginx", "logs"):
             (run_dir / sub).mkdir(parents=True, exist_ok=True)
         metrics_dir = run_dir / "metrics"
         # Multiprocess metric files of a previous run describe processes that no longer exist.
