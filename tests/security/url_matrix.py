@@ -154,17 +154,20 @@ ROUTES: dict[str, Route] = {
         GET="login login login ok ok ok mfa",
         POST="login login login 405 405 405 mfa",
     ),
-    "wagtailadmin_login": Route(on=None, GET="login 403", POST="login 403"),
+    # under /admin/: a staff session without its second factor is sent to type it (mfa) before anything else
+    "wagtailadmin_login": Route(on=None, GET="login 403 403 403 403 403 mfa", POST="login 403 403 403 403 403 mfa"),
     "wagtailcore_login": Route(on=None, GET="login 403", POST="login 403"),
     "admin:index": Route(
         on=None,
         GET="login login login 403 403 ok mfa",
         POST="login login login 403 403 ok mfa",
     ),
-    "admin:login": Route(on=None, GET="login 403", POST="login 403"),
+    "admin:login": Route(on=None, GET="login 403 403 403 403 403 mfa", POST="login 403 403 403 403 403 mfa"),
     # the same view as wagtailadmin_login / admin:login / wagtailcore_login, mounted in front of theirs
-    "admin_login_elsewhere": Route(on=None, GET="login 403", POST="login 403"),
-    "django_admin_login_elsewhere": Route(on=None, GET="login 403", POST="login 403"),
+    "admin_login_elsewhere": Route(on=None, GET="login 403 403 403 403 403 mfa", POST="login 403 403 403 403 403 mfa"),
+    "django_admin_login_elsewhere": Route(
+        on=None, GET="login 403 403 403 403 403 mfa", POST="login 403 403 403 403 403 mfa"
+    ),
     "wagtailcore_login_elsewhere": Route(on=None, GET="login 403", POST="login 403"),
     # --- accounts ---------------------------------------------------------------------------------------
     "accounts:profile": Route(on=None, GET="login ok ok ok ok ok ok", POST="login ok ok ok ok ok ok"),
@@ -173,9 +176,7 @@ ROUTES: dict[str, Route] = {
     "accounts:verify_code": Route(
         on=None, GET="login ok redirect ok ok ok ok", POST="login 400 redirect 400 400 400 400"
     ),
-    "accounts:assisted_verify": Route(
-        on=None, GET="login 403 403 ok 403 403 mfa", POST="login 403 403 ok 403 403 mfa"
-    ),
+    "accounts:assisted_verify": Route(on=None, GET="login 403 403 ok 403 403 mfa", POST="login 403 403 ok 403 403 mfa"),
     # the officer desk: officers (and administrators for the acts list); anyone may sign in with a desk code
     "accounts:desk": Route(on=None, GET="login 403 403 ok 403 403 mfa", POST="login 403 403 400 403 403 mfa"),
     "accounts:desk_end": Route(on=None, GET="login 405 405 405 405 405 mfa", POST="login 403 403 redirect 403 403 mfa"),
