@@ -115,7 +115,7 @@ def test_delete_leaves_a_deleted_mark_and_keeps_replies_and_participation() -> N
     assert Comment.objects.filter(author=c.author).count() == 1
 
 
-def test_reactions_toggle_switch_and_keep_counts_in_step() -> None:
+def test_reactions_set_switch_unset_and_keep_counts_in_step() -> None:
     c = comment()
     ana, ben = UserFactory(), UserFactory()
     services.comment_react(user=ana, comment=c, value=1)
@@ -125,7 +125,10 @@ def test_reactions_toggle_switch_and_keep_counts_in_step() -> None:
     services.comment_react(user=ana, comment=c, value=-1)  # switch
     c.refresh_from_db()
     assert (c.agree_count, c.disagree_count) == (1, 1)
-    services.comment_react(user=ben, comment=c, value=1)  # take back
+    services.comment_react(user=ben, comment=c, value=1)  # the same again: a set, not a toggle (issue 13)
+    c.refresh_from_db()
+    assert (c.agree_count, c.disagree_count) == (1, 1)
+    services.comment_react(user=ben, comment=c, value=0)  # take back
     c.refresh_from_db()
     assert (c.agree_count, c.disagree_count) == (0, 1)
     assert CommentReaction.objects.count() == 1
