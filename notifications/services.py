@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from decide.refusals import Invalid, NotFound
 
@@ -96,7 +97,7 @@ def notification_read(*, user: User, notification_id: int) -> Notification:
     notification = Notification.objects.select_for_update().filter(pk=notification_id, recipient=user).first()
     if notification is None:
         # Someone else's notification is as absent as a missing one: its existence is private too.
-        raise NotFound()
+        raise NotFound(_("This notification does not exist."))
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -128,7 +129,7 @@ def notification_settings_update(
     *, user: User, email_mode: str, sms: bool, newsletter: bool, muted_kinds: list[str] | None = None
 ) -> NotificationSettings:
     if email_mode not in EmailMode.values:
-        raise Invalid()
+        raise Invalid(_("Choose how often you want emails."))
     values: dict[str, object] = {"email_mode": email_mode, "sms": sms, "newsletter": newsletter}
     if muted_kinds is not None:
         values["muted_kinds"] = sorted({Kind(kind).value for kind in muted_kinds})
@@ -147,7 +148,7 @@ def email_unsubscribe(*, token: str) -> tuple[User, str]:
     read = unsubscribe_token_read(token)
     user = get_user_model().objects.filter(pk=read.user_id).first() if read is not None else None
     if read is None or user is None:
-        raise Invalid()
+        raise Invalid(_("This unsubscribe link is not valid."))
     settings, _created = NotificationSettings.objects.select_for_update().get_or_create(user=user)
     pending = Delivery.objects.filter(
         notification__recipient=user,
