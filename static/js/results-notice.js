@@ -1,5 +1,6 @@
 /* Tells viewers of a poll page, live, that its results are out. Without JavaScript the page
-   shows the results link on the next load. Markup: an element with data-poll-socket="/ws/polls/<id>/"
+   shows the results link on the next load. Markup: an empty role="status" element (a live region from the
+   start, so screen readers announce the text when it arrives) with data-poll-socket="/ws/polls/<id>/"
    and data-notice="<translated sentence>", data-link-label="<translated link text>". */
 (function () {
   "use strict";
@@ -12,12 +13,10 @@
     try { event = JSON.parse(message.data); } catch (e) { return; }
     if (event.kind !== "poll.results" || !event.data || typeof event.data.url !== "string") { return; }
     if (event.data.url.charAt(0) !== "/") { return; }  // only links within the site
-    holder.setAttribute("role", "status");
     holder.textContent = (holder.getAttribute("data-notice") || "Results are published.") + " ";
     var link = document.createElement("a");
     link.href = event.data.url;
     link.textContent = holder.getAttribute("data-link-label") || "See the results";
     holder.appendChild(link);
-    holder.hidden = false;
   };
 }());

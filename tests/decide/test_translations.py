@@ -117,8 +117,9 @@ ENGLISH_WORDS = re.compile(
     r"\b(the|your|you|with|this|and|of|is|are|was|be|have|will|can|not|to|from|which|when|there|please|yet|by)\b",
     re.IGNORECASE,
 )
-# The language switcher names each language in itself; "No" is an option label of the factory's poll (content).
-ALLOWED = {"English", "No"}
+# The language switcher names each language in itself; "No" is an option label of the factory's poll (content);
+# "Vote" is French too (the phase: le vote).
+ALLOWED = {"English", "No", "Vote"}
 TEXT_ATTRIBUTES = ("aria-label", "placeholder", "title", "alt")
 
 

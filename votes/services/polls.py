@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.audit import audit_record
 from accounts.models import District, Province, User
@@ -22,7 +23,12 @@ from proposals.models import Proposal, ProposalKind, ProposalStatus
 from votes.models import Ballot, BallotChoice, Booth, Option, Poll, Question
 from votes.refusals import PollLocked
 
-DEFAULT_OPTIONS = ("Yes", "No", "Abstain")
+# The first question's options, in the language of whoever creates the poll (a context: "Yes" the option, not the word).
+DEFAULT_OPTIONS = (
+    pgettext_lazy("poll option", "Yes"),
+    pgettext_lazy("poll option", "No"),
+    pgettext_lazy("poll option", "Abstain"),
+)
 # Casts that passed the open check just before the close get time to commit before the shuffle.
 SHUFFLE_GRACE = timedelta(minutes=2)
 
@@ -110,7 +116,7 @@ def poll_create(
             text=question_text,
             max_choices=max_choices,
             position=0,
-            option_labels=option_labels or [str(_(label)) for label in DEFAULT_OPTIONS],
+            option_labels=option_labels or [str(label) for label in DEFAULT_OPTIONS],
         )
     audit_record(actor=actor, action="poll.create", target=poll, detail={"title": title})
     if poll.has_opened():
