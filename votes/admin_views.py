@@ -76,7 +76,7 @@ class PollAdminForm(forms.ModelForm):
     option_labels = forms.CharField(
         label=_("Options"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        initial="Yes\nNo\nAbstain",
+        initial=lambda: "\n".join(str(label) for label in services.DEFAULT_OPTIONS),  # in the admin's language
         help_text=_("One option per line."),
     )
     max_choices = forms.IntegerField(label=_("Maximum choices"), min_value=1, initial=1)
