@@ -37,7 +37,7 @@ class Phase(models.TextChoices):
     RESULTS = "results", _("Results")
 
 
-class ProcessPage(RoutablePageMixin, Page):  # type: ignore[misc]
+class ProcessPage(RoutablePageMixin, Page):
     """A participatory process: its intro, calendar of phases, and the proposals it hosts."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -219,6 +219,17 @@ class ProposalKind(models.TextChoices):
     INSTITUTIONAL = "institutional", _("Institutional bill")
 
 
+class Channel(models.TextChoices):
+    """How a person took part: every channel counts the same, and the statistics break them down."""
+
+    ONLINE = "online", _("Online")
+    ASSISTED = "assisted", _("Assisted (officer desk)")
+    PAPER = "paper", _("Paper signature sheet")
+    SMS = "sms", _("SMS")
+
+
+SupportChannel = Channel  # the name the supports code reads best with
+
 SHORT_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -250,6 +261,8 @@ class Proposal(index.Indexed, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Online, or typed by an officer at a desk for the person present (assisted): the statistics count both.
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.ONLINE)
     # Printed on the signature sheet and texted to support by SMS ("APOYO K3F9Q"): short, no 0/O or 1/I.
     short_code = models.CharField(_("short code"), max_length=8, unique=True, default=short_code_new, editable=False)
 
@@ -294,13 +307,6 @@ class Proposal(index.Indexed, models.Model):
     @property
     def live_group(self) -> str:
         return f"proposal.{self.pk}"
-
-
-class SupportChannel(models.TextChoices):
-    ONLINE = "online", _("Online")
-    ASSISTED = "assisted", _("Assisted (officer desk)")
-    PAPER = "paper", _("Paper signature sheet")
-    SMS = "sms", _("SMS")
 
 
 class Support(models.Model):

@@ -106,6 +106,8 @@ def assisted_proposal_submit(
         category=category,
         district=district,
     )
+    Proposal.objects.filter(pk=proposal.pk).update(channel=SupportChannel.ASSISTED)
+    proposal.channel = SupportChannel.ASSISTED
     audit_record(
         actor=officer, action="assisted.proposal", target=proposal, location=location, detail={"person": person.pk}
     )

@@ -99,6 +99,7 @@ def test_an_officer_submits_a_proposal_in_the_persons_name(officer_client: Clien
     proposal = person.proposals.get()
     assert proposal.title == "Posta médica en Usquil"
     assert AuditEntry.objects.filter(action="assisted.proposal", target_id=str(proposal.pk)).exists()
+    assert proposal.channel == "assisted"
 
 
 def _sheet_post(client: Client, proposal_id: int, rows: list[tuple[str, str]], reference: str = "H-7") -> object:
