@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 
@@ -46,6 +46,7 @@ from votes.results.stats import (
     poll_scope,
     poll_stage_counts,
     poll_web_combinations,
+    process_channel_counts,
     process_eligible_counts,
     process_stage_counts,
 )
@@ -235,10 +236,16 @@ class ProcessFigures:
     stages: dict[str, Counts]
     eligible: Counts
     polls: list[tuple[int, bool, PollFigures, Decision]]  # (poll id, same census scope, figures, decision)
+    # stage -> channel -> people who took part that way (CHANNEL_STAGES only)
+    channels: dict[str, dict[str, Counts]] = field(default_factory=dict)
 
     def digest(self, threshold: int) -> str:
         document = {
             "stages": {s: [c.get(cell, 0) for cell in cells()] for s, c in sorted(self.stages.items())},
+            "channels": {
+                s: {ch: [c.get(cell, 0) for cell in cells()] for ch, c in sorted(by.items())}
+                for s, by in sorted(self.channels.items())
+            },
             "eligible": [self.eligible.get(cell, 0) for cell in cells()],
             "polls": [[pk, same, f.digest(), sorted(d.hidden)] for pk, same, f, d in self.polls],
             "threshold": threshold,
@@ -278,11 +285,46 @@ def process_model(figures: ProcessFigures) -> DisclosureModel:
                 model.relate({f"{prefix}p:{stage}:{name}": 1, f"p:{stage}:{name}": -1}, equal=False)
             # The same census scope is the same census table; a narrower scope counts no more people.
             model.relate({f"{prefix}e:{name}": 1, f"e:{name}": -1}, equal=same_scope)
+    _add_channels(model, figures.channels)
     if figures.polls:
         for cell in cells():  # and the process's voters are at most all its polls' voters together
             terms = {f"p:{VOTING}:{cell_name(cell)}": 1, **{a: -c for a, c in poll_voters[cell].items()}}
             model.relate(terms, equal=False)
     return model
+
+
+def channel_key(stage: str, channel: str, column: str) -> str:
+    """A figure of the by-channel table of a stage: ``channel.<stage>:<channel|*>:<gender/area|*>``."""
+    return f"{channel_table(stage)}:{channel}:{column}"
+
+
+def channel_table(stage: str) -> str:
+    return f"channel.{stage}"
+
+
+def _add_channels(model: DisclosureModel, channels: Mapping[str, Mapping[str, Counts]]) -> None:
+    """Each channel stage's people by channel x (gender, area): one more grid, linked to the stage table.
+
+    People who used a channel are among the stage's people of their cell, and every one of them used
+    at least one channel: channel_cell <= stage_cell <= sum of the channel cells.
+    """
+    for stage, by_channel in channels.items():
+        names = list(by_channel)
+        columns = [cell_name(cell) for cell in cells()]
+        terms: dict[tuple[str, str], dict[str, int]] = {}
+        for channel in names:
+            for cell in cells():
+                atom = model.atom(f"ch:{stage}:{channel}:{cell_name(cell)}", by_channel[channel].get(cell, 0))
+                terms[(channel, cell_name(cell))] = {atom: 1}
+        model.grid(channel_table(stage), names, columns, terms)
+        for cell in cells():
+            name = cell_name(cell)
+            stage_atom = f"p:{stage}:{name}"
+            if stage_atom not in model.truth:
+                continue
+            for channel in names:
+                model.relate({f"ch:{stage}:{channel}:{name}": 1, stage_atom: -1}, equal=False)
+            model.relate({stage_atom: 1, **{f"ch:{stage}:{channel}:{name}": -1 for channel in names}}, equal=False)
 
 
 def process_decision(process: ProcessPage, threshold: int) -> tuple[ProcessFigures, Decision]:
@@ -295,7 +337,10 @@ def process_decision(process: ProcessPage, threshold: int) -> tuple[ProcessFigur
         same = (province.pk if province else None, district.pk if district else None) == scope
         entries.append((poll.pk, same, poll_figs, decision))
     figures = ProcessFigures(
-        stages=process_stage_counts(process), eligible=process_eligible_counts(process), polls=entries
+        stages=process_stage_counts(process),
+        eligible=process_eligible_counts(process),
+        polls=entries,
+        channels=process_channel_counts(process),
     )
     decision = _cached_decision(
         "process", process.pk, figures.digest(threshold), threshold, lambda: process_model(figures)

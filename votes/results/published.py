@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from proposals.models import Channel as ParticipationChannel
 from proposals.models import ProcessPage
 from votes.models import Option, Poll, Question
 from votes.results.disclosure import Decision
@@ -21,6 +22,8 @@ from votes.results.figures import (
     ANY,
     PollFigures,
     cell_name,
+    channel_key,
+    channel_table,
     eligible_key,
     poll_decision,
     process_decision,
@@ -239,3 +242,63 @@ def process_statistics(process: ProcessPage, threshold: int) -> list[StageStats]
     """A process's stages (voting: polls with published results only), as published."""
     figures, decision = process_decision(process, threshold)
     return [_stage_stats(stage, figures.stages[stage], figures.eligible, decision) for stage in STAGES]
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    channel: str
+    label: str
+    values: list[int | None]  # per cell of `cells()`, None when suppressed
+    total: int | None
+
+
+@dataclass(frozen=True)
+class ChannelStats:
+    """People of one stage by the channel they used (online, desk, paper, SMS) x gender and area, as published."""
+
+    stage: str
+    label: str
+    rows: list[ChannelRow]
+    totals: list[int | None]
+    grand_total: int | None
+    cell_labels: list[str]
+    dropped: bool = False
+
+
+def process_channel_statistics(process: ProcessPage, threshold: int) -> list[ChannelStats]:
+    """The by-channel tables of a process, under the same disclosure decision as its other figures."""
+    figures, decision = process_decision(process, threshold)
+    labels = dict(ParticipationChannel.choices)
+    tables = []
+    for stage, by_channel in figures.channels.items():
+        rows = []
+        for channel, counts in by_channel.items():
+            values = [
+                counts.get(cell, 0) if decision.shows(channel_key(stage, channel, cell_name(cell))) else None
+                for cell in cells()
+            ]
+            shown_total = decision.shows(channel_key(stage, channel, ANY))
+            rows.append(
+                ChannelRow(
+                    channel, str(labels.get(channel, channel)), values, sum(counts.values()) if shown_total else None
+                )
+            )
+        totals = [
+            sum(c.get(cell, 0) for c in by_channel.values())
+            if decision.shows(channel_key(stage, ANY, cell_name(cell)))
+            else None
+            for cell in cells()
+        ]
+        grand = sum(sum(c.values()) for c in by_channel.values())
+        tables.append(
+            ChannelStats(
+                stage=stage,
+                label=str(STAGE_LABELS[stage]),
+                rows=rows,
+                totals=totals,
+                grand_total=grand if decision.shows(channel_key(stage, ANY, ANY)) else None,
+                cell_labels=[f"{GENDER_LABELS[g]} · {AREA_LABELS[a]}" for g, a in cells()],
+                dropped=channel_table(stage) in decision.dropped_tables,
+            )
+        )
+    return tables

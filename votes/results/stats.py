@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CensusRecord, District, Province, User
 from legislation.models import Annotation
+from proposals.models import Channel as ParticipationChannel
 from proposals.models import Comment, ProcessPage, Proposal, ProposalStatus, Support
 from votes.models import BallotChoice, BoothTally, Channel, Option, Participation, Poll
 
@@ -147,6 +148,33 @@ def _stage_counts(stage: str, proposals: QuerySet[Proposal], participations: Que
         # Gender and area are copied onto the participation: no join over the census.
         return _grouped(participations, "census_record_id", F("gender"), F("area"))
     raise ValueError(f"unknown stage {stage!r}")
+
+
+# Stages whose people are also broken down by the channel they used (online, desk, paper, SMS).
+CHANNEL_STAGES = (PROPOSING, SUPPORTING)
+
+
+def process_channel_counts(process: ProcessPage) -> dict[str, dict[str, Counts]]:
+    """Per channel stage, per channel: the distinct people who took part that way, by gender x area.
+
+    A person may use two channels (supporting one proposal by SMS, another on paper): each
+    channel counts them once, so channel rows add up to at least the stage's people, never less.
+    """
+    proposals = Proposal.objects.filter(process=process)
+    submitted = proposals.exclude(status=ProposalStatus.DRAFT)
+    supports = Support.objects.filter(proposal__in=proposals)
+    result: dict[str, dict[str, Counts]] = {PROPOSING: {}, SUPPORTING: {}}
+    for channel in ParticipationChannel.values:
+        result[PROPOSING][channel] = _grouped(
+            submitted.filter(channel=channel), "author_id", _person_gender("author__"), _person_area("author__")
+        )
+        result[SUPPORTING][channel] = _grouped(
+            supports.filter(channel=channel),
+            "census_record_id",
+            F("census_record__gender"),
+            F("census_record__area"),
+        )
+    return result
 
 
 # The census changes only on import, and counting a million records takes seconds: kept a day per census stamp.
