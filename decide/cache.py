@@ -106,16 +106,8 @@ class DegradingRedisCache(RedisCache):
         keys = list(keys)
         self._guard("delete_many", lambda: RedisCache.delete_many(self, keys, version), None)
 
-    def clear(self) -> bool:
-        return self._guard(
-            "clear",
-            lambda: bool(
-                RedisCache.clear(
-                    self,
-                )
-            ),
-            False,
-        )
+    def clear(self) -> None:
+        self._guard("clear", lambda: RedisCache.clear(self), None)
 
     def ping(self) -> None:
         """Reach Redis now, whatever the recent failures (the health check); raises what Redis raises."""
