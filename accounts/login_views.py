@@ -32,7 +32,8 @@ def to_allauth_login(request: HttpRequest) -> HttpResponse:
     next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
         next_url = ""
-    return redirect_to_login(next_url or "/admin/", login_url=reverse("account_login"))
+    default = "/" if request.path_info.startswith("/_util/") else request.path_info.rsplit("login/", 1)[0]
+    return redirect_to_login(next_url or default, login_url=reverse("account_login"))
 
 
 class LoginView(AllauthLoginView):

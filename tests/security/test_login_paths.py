@@ -21,7 +21,8 @@ from .mfa import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-OTHER_LOGIN_FORMS = ("/admin/login/", "/django-admin/login/")
+# the Wagtail admin's, the Django admin's and Wagtail's private-page login URLs
+OTHER_LOGIN_FORMS = ("/admin/login/", "/django-admin/login/", "/_util/login/")
 EVERY_LOGIN_PATH = ("/accounts/login/", *OTHER_LOGIN_FORMS)
 
 
@@ -39,7 +40,10 @@ def page_words(response: Any) -> bytes:
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", response.content)
 
 
-@pytest.mark.parametrize(("path", "next_url"), [("/admin/login/", "/admin/pages/"), ("/django-admin/login/", "/x/")])
+@pytest.mark.parametrize(
+    ("path", "next_url"),
+    [("/admin/login/", "/admin/pages/"), ("/django-admin/login/", "/x/"), ("/_util/login/", "/privada/")],
+)
 def test_the_admin_login_forms_send_people_to_allauths_keeping_next(path: str, next_url: str) -> None:
     response = Client().get(path, {"next": next_url})
     assert response.status_code == 302
