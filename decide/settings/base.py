@@ -303,6 +303,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"  # private pages send visitors to allauth's form
 # No avatars fetched from an outside service (it would learn who opens the admin, and the CSP forbids it).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor a version check from the admin's browser to releases.wagtail.org (the admin CSP blocks it; Chromium test).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Strict Content Security Policy: no inline scripts, no third parties.
 CONTENT_SECURITY_POLICY = {
