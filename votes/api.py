@@ -24,8 +24,8 @@ from proposals.models import PUBLIC_STATUSES
 from proposals.selectors import public_process_pages
 from votes.results.exports import results_records, statistics_records
 from votes.results.permissions import results_refusal
-from votes.results.published import poll_publication, process_statistics
-from votes.results.stats import suppression_threshold
+from votes.results.published import poll_publication, process_channel_statistics, process_statistics
+from votes.results.stats import cells, suppression_threshold
 
 from .models import Poll
 
@@ -71,6 +71,19 @@ class StatisticOut(Schema):
 class StatisticsOut(Schema):
     suppression_threshold: int
     statistics: list[StatisticOut]
+
+
+class ChannelStatisticOut(Schema):
+    stage: str = Field(..., description="proposing or supporting")
+    channel: str = Field(..., description="online, assisted (officer desk), paper (signature sheet), sms, or 'all'")
+    group: str = Field(..., description="gender/area, or 'all'")
+    participants: int | None = Field(..., description="distinct people; null when suppressed")
+    suppressed: bool
+
+
+class ChannelStatisticsOut(Schema):
+    suppression_threshold: int
+    statistics: list[ChannelStatisticOut]
 
 
 class ResultOut(Schema):
@@ -195,3 +208,32 @@ def process_statistics_api(request: HttpRequest, process_id: int) -> Any:
         raise NotFound(_("There is no public process with this number."))
     threshold = suppression_threshold(request)
     return {"suppression_threshold": threshold, "statistics": statistics_records(process_statistics(page, threshold))}
+
+
+@statistics.get(
+    "/processes/{process_id}/channels",
+    response=answers(ChannelStatisticsOut, 404),
+    summary=gettext_noop("People of a process by channel (online, desk, paper, SMS), gender and area"),
+)
+def process_channel_statistics_api(request: HttpRequest, process_id: int) -> Any:
+    page = public_process_pages().filter(pk=process_id).first()
+    if page is None:
+        raise NotFound(_("There is no public process with this number."))
+    threshold = suppression_threshold(request)
+    rows = []
+    for table in process_channel_statistics(page, threshold):
+        if table.dropped:
+            continue
+        groups = [f"{g}/{a}" for g, a in cells()]
+        for row in table.rows:
+            for group, value in zip(groups, row.values, strict=True):
+                rows.append(_channel_row(table.stage, row.channel, group, value))
+            rows.append(_channel_row(table.stage, row.channel, "all", row.total))
+        for group, value in zip(groups, table.totals, strict=True):
+            rows.append(_channel_row(table.stage, "all", group, value))
+        rows.append(_channel_row(table.stage, "all", "all", table.grand_total))
+    return {"suppression_threshold": threshold, "statistics": rows}
+
+
+def _channel_row(stage: str, channel: str, group: str, value: int | None) -> dict[str, Any]:
+    return {"stage": stage, "channel": channel, "group": group, "participants": value, "suppressed": value is None}

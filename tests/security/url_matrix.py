@@ -172,6 +172,14 @@ ROUTES: dict[str, Route] = {
     # --- accounts ---------------------------------------------------------------------------------------
     "accounts:profile": Route(on=None, GET="login ok ok ok ok ok ok", POST="login ok ok ok ok ok ok"),
     "accounts:delete": Route(on=None, GET="login ok ok ok ok ok ok", POST="login ok ok ok ok ok ok"),
+    # The notification centre is its owner's alone: someone else's notification answers as a missing one
+    # (tests/notifications/test_centre.py reads another person's id with every role).
+    "notifications:list": Route(on=None, GET="login ok", POST="login 405"),
+    "notifications:read": Route(on=None, GET="login 405", POST="login 404", kwargs={"notification_id": "987654321"}),
+    "notifications:read_all": Route(on=None, GET="login 405", POST="login redirect"),
+    "notifications:settings": Route(on=None, GET="login ok", POST="login 400"),
+    # Signed links, no sign-in: a forged token changes nothing, for anyone.
+    "notifications:unsubscribe": Route(on=None, GET="400", POST="400", kwargs={"token": "forged"}),
     "accounts:verify": Route(on=None, GET="login ok ok ok ok ok ok", POST="login 400 ok 400 400 400 400"),
     "accounts:verify_code": Route(
         on=None, GET="login ok redirect ok ok ok ok", POST="login 400 redirect 400 400 400 400"
@@ -565,4 +573,5 @@ ROUTES: dict[str, Route] = {
         on="poll", GET={"upcoming": "403", "open": "403", "closed": "404", "published": "ok"}, POST="405"
     ),
     "api:process_statistics_api": Route(on="process", GET="ok", POST="405"),
+    "api:process_channel_statistics_api": Route(on="process", GET="ok", POST="405"),
 }

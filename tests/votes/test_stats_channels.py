@@ -66,3 +66,17 @@ def test_the_process_statistics_page_shows_the_channel_tables(client: Client, en
     page = client.get(reverse("votes:process_statistics", args=[proposal.process.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and "How people took part" in html and "Supporting, by channel" in html
+
+
+def test_the_api_publishes_the_channel_table_as_the_page_does(client: Client) -> None:
+    proposal = ProposalFactory()
+    for _ in range(12):
+        _support(proposal, "online")
+    _support(proposal, "sms")
+    data = client.get(f"/api/v1/statistics/processes/{proposal.process.pk}/channels").json()
+    rows = {(r["stage"], r["channel"], r["group"]): r for r in data["statistics"]}
+    assert rows[("supporting", "sms", "all")]["suppressed"] is True
+    assert rows[("supporting", "sms", "all")]["participants"] is None
+    table = next(t for t in process_channel_statistics(proposal.process, 10) if t.stage == SUPPORTING)
+    assert rows[("supporting", "all", "all")]["participants"] == table.grand_total
+    assert client.get("/api/v1/statistics/processes/999999/channels").status_code == 404
