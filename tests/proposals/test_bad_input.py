@@ -139,7 +139,7 @@ def test_flag_once_with_a_reason() -> None:
     url = proposal.process.url + f"{proposal.pk}/flag/"
     assert client.post(url, {"reason": ""}).status_code == 400
     assert client.post(url, {"reason": "Datos personales"}).status_code == 302
-    assert client.post(url, {"reason": "Otra vez"}).status_code == 400
+    assert client.post(url, {"reason": "Otra vez"}).status_code == 409  # a duplicate, as for supports
     assert Flag.objects.count() == 1
     # The author cannot flag their own proposal.
     assert _client(proposal.author).post(url, {"reason": "x"}).status_code == 403

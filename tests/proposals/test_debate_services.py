@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AuditEntry
-from decide.refusals import NotAllowed
+from decide.refusals import Conflict, NotAllowed
 from proposals.debate import services as services
 from proposals.debate.selectors import debate_thread
 from proposals.models import Comment, CommentReaction, Flag, ProposalEvent
@@ -144,7 +144,7 @@ def test_hide_and_restore_are_audited_and_resolve_flags() -> None:
     c = comment()
     reporter = UserFactory()
     services.comment_flag(reporter=reporter, comment=c, reason="Insulta a otros")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict):
         services.comment_flag(reporter=reporter, comment=c, reason="otra vez")
     mod = moderator()
     with pytest.raises(NotAllowed):
