@@ -36,7 +36,8 @@ class _CensusAdminView(WagtailAdminTemplateMixin):
         checks = {"import": can_import_census, "unbind": can_unbind}
         if not any(checks[name](request.user) for name in self.allowed):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)
+        return response
 
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
         items = [*self.breadcrumbs_items, {"url": reverse("census:index"), "label": _("Census")}]
@@ -64,7 +65,7 @@ class CensusImportCreateView(_CensusAdminView, FormView):  # type: ignore[type-a
     form_class = CensusUploadForm
 
     def form_valid(self, form: CensusUploadForm) -> HttpResponse:
-        upload: UploadedFile = form.cleaned_data["file"]
+        upload: UploadedFile[bytes] = form.cleaned_data["file"]
         path = _store_upload(upload)
         user = self.request.user
         census_import = census_import_create(
@@ -122,7 +123,7 @@ class CensusUnbindView(_CensusAdminView, FormView):  # type: ignore[type-arg]
         return response
 
 
-def _store_upload(upload: UploadedFile) -> Path:
+def _store_upload(upload: UploadedFile[bytes]) -> Path:
     """Copy the upload to a private scratch file: never under MEDIA_ROOT, it holds document numbers."""
     work_dir = getattr(settings, "CENSUS_WORK_DIR", None) or tempfile.gettempdir()
     descriptor, name = tempfile.mkstemp(prefix="census-upload-", suffix=".csv", dir=work_dir)

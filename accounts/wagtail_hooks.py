@@ -28,7 +28,7 @@ class CensusViewSet(ViewSet):
     menu_order = 8000
 
     @property
-    def menu_item_class(self) -> type[MenuItem]:  # type: ignore[override]
+    def menu_item_class(self) -> type[MenuItem]:
         return CensusMenuItem
 
     def get_urlpatterns(self) -> list[URLPattern]:

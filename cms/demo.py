@@ -23,7 +23,7 @@ STANDARD_PAGES = (
 
 @transaction.atomic
 def seed_home() -> HomePage:
-    home = HomePage.objects.first()
+    home: HomePage | None = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
         home = HomePage(

@@ -29,7 +29,7 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context(request, *args, **kwargs)
+        context: dict[str, Any] = super().get_context(request, *args, **kwargs)
         # Processes and editorial pages alike; each child's template card says what it is.
         context["children"] = Page.objects.live().public().child_of(self).specific()
         return context

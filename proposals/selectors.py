@@ -176,4 +176,7 @@ def open_flags() -> QuerySet[Flag]:
 
 def public_process_pages() -> QuerySet[ProcessPage]:
     """Live, public process pages, oldest first: what the open data lists (API, exports)."""
-    return ProcessPage.objects.live().public().select_related("scope_province", "scope_district").order_by("id")
+    pages: QuerySet[ProcessPage] = (
+        ProcessPage.objects.live().public().select_related("scope_province", "scope_district").order_by("id")
+    )
+    return pages

@@ -43,6 +43,12 @@ def _refuse(request: HttpRequest, page: ProcessPage, refusal: Refused) -> HttpRe
     return refusal_response(request, refusal, back_url=page.url or "/")
 
 
+def _page_response(page: ProcessPage, request: HttpRequest, context: dict[str, Any], template: str) -> HttpResponse:
+    """The process page renders its own routes (Wagtail's Page.render, which carries no types)."""
+    response: HttpResponse = page.render(request, context_overrides=context, template=template)
+    return response
+
+
 def _bind_errors(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errs in error.error_dict.items():
@@ -82,7 +88,7 @@ def process_index(request: HttpRequest, page: ProcessPage) -> HttpResponse:
         "my_proposals": list(selectors.proposals_of_author(process=page, user=request.user)[:10]),
         "submit_url": page.url + page.reverse_subpage("proposal_submit"),
     }
-    return page.render(request, context_overrides=context, template="proposals/process_page.html")
+    return _page_response(page, request, context, "proposals/process_page.html")
 
 
 def _phase_rows(page: ProcessPage, now_phases: list[Phase]) -> list[dict[str, Any]]:
@@ -118,7 +124,7 @@ def proposal_detail(request: HttpRequest, page: ProcessPage, proposal_id: int) -
         "can_withdraw": permissions.can_withdraw_proposal(user, proposal),
         "is_moderator": permissions.can_moderate(user),
     }
-    return page.render(request, context_overrides=context, template="proposals/proposal_detail.html")
+    return _page_response(page, request, context, "proposals/proposal_detail.html")
 
 
 @require_http_methods(["GET", "POST"])
@@ -133,7 +139,7 @@ def proposal_submit(request: HttpRequest, page: ProcessPage) -> HttpResponse:
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = services.proposal_create(process=page, author=_account(request), **form.cleaned_data)  # type: ignore[arg-type]
+            proposal = services.proposal_create(process=page, author=_account(request), **form.cleaned_data)
         except ValidationError as error:
             _bind_errors(form, error)
         else:
@@ -147,13 +153,13 @@ def proposal_submit(request: HttpRequest, page: ProcessPage) -> HttpResponse:
     context = {"form": form, "editing": None}
     if form.is_bound:
         return _render_status(page, request, "proposals/proposal_form.html", context, 400)
-    return page.render(request, context_overrides=context, template="proposals/proposal_form.html")
+    return _page_response(page, request, context, "proposals/proposal_form.html")
 
 
 def _render_status(
     page: ProcessPage, request: HttpRequest, template: str, context: dict[str, Any], status: int
 ) -> HttpResponse:
-    response = page.render(request, context_overrides=context, template=template)
+    response = _page_response(page, request, context, template)
     response.status_code = status
     return response
 
@@ -172,14 +178,14 @@ def proposal_edit(request: HttpRequest, page: ProcessPage, proposal_id: int) -> 
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.proposal_update(proposal=proposal, actor=_account(request), **form.cleaned_data)  # type: ignore[arg-type]
+                services.proposal_update(proposal=proposal, actor=_account(request), **form.cleaned_data)
             except ValidationError as error:
                 _bind_errors(form, error)
             else:
                 messages.success(request, _("Your changes are saved."))
                 return HttpResponseRedirect(_detail_url(page, proposal))
         return _render_status(page, request, "proposals/proposal_form.html", context, 400)
-    return page.render(request, context_overrides=context, template="proposals/proposal_form.html")
+    return _page_response(page, request, context, "proposals/proposal_form.html")
 
 
 def _reason_action(
@@ -213,7 +219,7 @@ def _reason_action(
                 messages.success(request, done)
                 return HttpResponseRedirect(_detail_url(page, proposal))
         return _render_status(page, request, template, context, 400)
-    return page.render(request, context_overrides=context, template=template)
+    return _page_response(page, request, context, template)
 
 
 @require_http_methods(["GET", "POST"])

@@ -30,7 +30,7 @@ from . import permissions, services
 from .models import Poll, Question
 
 
-class AdministratorPolicy(BasePermissionPolicy):  # type: ignore[misc]
+class AdministratorPolicy(BasePermissionPolicy):
     """Administrators (the role, not Django model permissions) run polls; opened polls cannot be deleted."""
 
     def user_has_permission(self, user: Any, action: str) -> bool:
@@ -49,7 +49,8 @@ class AdministratorPolicy(BasePermissionPolicy):  # type: ignore[misc]
 
     def instances_user_has_any_permission_for(self, user: Any, actions: Any) -> QuerySet[Any]:
         manager = self.model._default_manager
-        return manager.all() if permissions.can_manage_polls(user) else manager.none()
+        instances: QuerySet[Any] = manager.all() if permissions.can_manage_polls(user) else manager.none()
+        return instances
 
     def users_with_any_permission_for_instance(self, actions: Any, instance: Any) -> QuerySet[User]:
         return self.users_with_any_permission(actions)
@@ -66,7 +67,7 @@ def _labels(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class PollAdminForm(forms.ModelForm):
+class PollAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[X] is not subscriptable at runtime (no django-stubs-ext)
     question_text = forms.CharField(
         label=_("First question"),
         max_length=300,
@@ -102,7 +103,7 @@ class PollAdminForm(forms.ModelForm):
                     self.fields[name].help_text = _("Locked: the poll has opened.")
 
 
-class QuestionAdminForm(forms.ModelForm):
+class QuestionAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[X] is not subscriptable at runtime (no django-stubs-ext)
     option_labels = forms.CharField(
         label=_("Options"), widget=forms.Textarea(attrs={"rows": 5}), help_text=_("One option per line.")
     )
@@ -130,9 +131,10 @@ class QuestionAdminForm(forms.ModelForm):
 class _ServiceFormMixin:
     """Turn refusals of the services into form errors instead of 500s."""
 
-    def form_valid(self, form: forms.ModelForm) -> HttpResponse:
+    def form_valid(self, form: forms.ModelForm[Any]) -> HttpResponse:
         try:
-            return super().form_valid(form)  # type: ignore[misc]
+            response: HttpResponse = super().form_valid(form)  # type: ignore[misc]
+            return response
         except services.VoteError as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
@@ -141,7 +143,7 @@ class _ServiceFormMixin:
         return self.form_invalid(form)  # type: ignore[attr-defined,no-any-return]
 
 
-class PollCreateView(_ServiceFormMixin, generic.CreateView):  # type: ignore[misc]
+class PollCreateView(_ServiceFormMixin, generic.CreateView):
     def save_instance(self) -> Poll:
         data = dict(self.form.cleaned_data)
         return services.poll_create(
@@ -151,7 +153,7 @@ class PollCreateView(_ServiceFormMixin, generic.CreateView):  # type: ignore[mis
         )
 
 
-class PollEditView(_ServiceFormMixin, generic.EditView):  # type: ignore[misc]
+class PollEditView(_ServiceFormMixin, generic.EditView):
     def save_instance(self) -> Poll:
         # Disabled (locked) fields are left out: the service decides what may still change.
         data = {k: v for k, v in self.form.cleaned_data.items() if not self.form.fields[k].disabled}
@@ -159,12 +161,12 @@ class PollEditView(_ServiceFormMixin, generic.EditView):  # type: ignore[misc]
         return services.poll_update(actor=self.request.user, poll=self.object, proposals=proposals, **data)
 
 
-class PollDeleteView(generic.DeleteView):  # type: ignore[misc]
+class PollDeleteView(generic.DeleteView):
     def delete_action(self) -> None:
         services.poll_delete(actor=self.request.user, poll=self.object)
 
 
-class QuestionCreateView(_ServiceFormMixin, generic.CreateView):  # type: ignore[misc]
+class QuestionCreateView(_ServiceFormMixin, generic.CreateView):
     def save_instance(self) -> Question:
         data = self.form.cleaned_data
         return services.question_save(
@@ -177,7 +179,7 @@ class QuestionCreateView(_ServiceFormMixin, generic.CreateView):  # type: ignore
         )
 
 
-class QuestionEditView(_ServiceFormMixin, generic.EditView):  # type: ignore[misc]
+class QuestionEditView(_ServiceFormMixin, generic.EditView):
     def save_instance(self) -> Question:
         data = self.form.cleaned_data
         question = Question.objects.get(pk=self.object.pk)
@@ -192,7 +194,7 @@ class QuestionEditView(_ServiceFormMixin, generic.EditView):  # type: ignore[mis
         )
 
 
-class QuestionDeleteView(generic.DeleteView):  # type: ignore[misc]
+class QuestionDeleteView(generic.DeleteView):
     def delete_action(self) -> None:
         services.question_delete(actor=self.request.user, question=self.object)
 
@@ -203,7 +205,7 @@ def _status(poll: Poll) -> str:
     return str(_("Open")) if poll.is_open() else str(_("Scheduled"))
 
 
-class PollViewSet(ModelViewSet):  # type: ignore[misc]
+class PollViewSet(ModelViewSet):
     model = Poll
     icon = "tasks"
     menu_label = _("Polls")
@@ -221,7 +223,7 @@ class PollViewSet(ModelViewSet):  # type: ignore[misc]
     ]
     search_fields = ["title"]
 
-    def get_form_class(self, for_update: bool = False) -> type[forms.ModelForm]:
+    def get_form_class(self, for_update: bool = False) -> type[forms.ModelForm[Any]]:
         return PollAdminForm
 
     def get_queryset(self, request: Any) -> QuerySet[Poll]:
@@ -233,7 +235,7 @@ def _options(question: Question) -> str:
     return ", ".join(o.label for o in question.options.all())
 
 
-class QuestionViewSet(ModelViewSet):  # type: ignore[misc]
+class QuestionViewSet(ModelViewSet):
     model = Question
     icon = "list-ul"
     menu_label = _("Poll questions")
@@ -244,7 +246,7 @@ class QuestionViewSet(ModelViewSet):  # type: ignore[misc]
     delete_view_class = QuestionDeleteView
     list_display = ["text", "poll", Column("options", label=_("Options"), accessor=_options), "max_choices"]
 
-    def get_form_class(self, for_update: bool = False) -> type[forms.ModelForm]:
+    def get_form_class(self, for_update: bool = False) -> type[forms.ModelForm[Any]]:
         return QuestionAdminForm
 
     def get_queryset(self, request: Any) -> QuerySet[Question]:
@@ -253,7 +255,7 @@ class QuestionViewSet(ModelViewSet):  # type: ignore[misc]
         )
 
 
-class VotingGroup(ViewSetGroup):  # type: ignore[misc]
+class VotingGroup(ViewSetGroup):
     menu_label = _("Voting")
     menu_icon = "tasks"
     menu_order = 300

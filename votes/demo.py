@@ -47,12 +47,13 @@ def _admin() -> User:
 def _process_in_vote() -> ProcessPage:
     """The proposals demo's process in the vote phase if there is one; otherwise ours."""
     now = timezone.now()
+    page: ProcessPage
     for page in ProcessPage.objects.filter(vote_opens__lte=now, vote_closes__gt=now).order_by("path"):
         if Proposal.objects.filter(
             process=page, status__in=[ProposalStatus.QUALIFIED, ProposalStatus.IN_VOTE]
         ).exists():
             return page
-    existing = ProcessPage.objects.filter(slug=PROCESS_SLUG).first()
+    existing: ProcessPage | None = ProcessPage.objects.filter(slug=PROCESS_SLUG).first()
     if existing is not None:
         return existing
     from cms.models import HomePage

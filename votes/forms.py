@@ -88,7 +88,7 @@ class ReceiptCheckForm(forms.Form):
     )
 
 
-class BoothOpenForm(forms.ModelForm):
+class BoothOpenForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[X] is not subscriptable at runtime (no django-stubs-ext)
     class Meta:
         model = Booth
         fields = ["name", "location", "district"]

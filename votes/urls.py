@@ -1,13 +1,13 @@
 """Poll, ballot, booth, receipt and results URLs (mounted at /polls/)."""
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from . import views
 from .results import views as results_views
 
 app_name = "votes"
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.poll_list, name="list"),
     path("<int:poll_id>/", views.poll_detail, name="detail"),
     path("<int:poll_id>/vote/", views.ballot, name="ballot"),

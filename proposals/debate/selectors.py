@@ -174,7 +174,7 @@ def proposal_page_url(proposal: Proposal) -> str:
     """Where the proposal (and its debate) is read: a route of its process page."""
     process = proposal.process
     try:
-        return str(process.url or "/") + process.reverse_subpage("proposal_detail", args=[proposal.pk])
+        return str(process.url or "/") + str(process.reverse_subpage("proposal_detail", args=[proposal.pk]))
     except NoReverseMatch:  # pragma: no cover - the route belongs to ProcessPage
         return f"{str(process.url or '/').rstrip('/')}/{proposal.pk}/"
 

@@ -101,7 +101,7 @@ def ballot_cast(
     if not normalise_receipt(receipt_code):
         raise InvalidBallot(_("This ballot has no receipt code."))
     census: CensusRecord | None = voter.census_record
-    took_part = census is not None and voter.took_part  # type: ignore[attr-defined]
+    took_part = census is not None and voter.took_part
     if took_part and (replay := Ballot.objects.filter(poll=poll, receipt_hash=receipt_hash(receipt_code)).first()):
         return replay
     if reason := permissions.ballot_refusal(voter, poll):

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import CensusRecord, District, User
 from accounts.selectors import census_record_lookup
+from decide.refusals import Conflict
 from votes import permissions
 from votes.models import Booth, BoothTally, Channel, Option, Participation, Poll
-from votes.refusals import AlreadyVoted, Conflict, InvalidBallot, NotAllowed
+from votes.refusals import AlreadyVoted, InvalidBallot, NotAllowed
 from votes.selectors import booth_current_tallies
 from votes.services.ballots import turnout_changed_soon
 
