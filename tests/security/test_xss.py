@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, sync_playwright
 
 from accounts.models import CensusImport, User
-from accounts.roles import ADMINISTRATOR, MODERATOR
+from accounts.roles import ADMINISTRATOR, MODERATOR, OFFICER
 from proposals.debate.selectors import proposal_page_url
 from proposals.models import Comment, Flag, Proposal
 from tests.conftest import ON_POSTGRES
@@ -241,6 +242,57 @@ def write_census_import(payloads: Sequence[str]) -> list[Visit]:
     return [Visit(administrator, reverse("census:import_detail", kwargs={"pk": census_import.pk}))]
 
 
+def write_booths(payloads: Sequence[str]) -> list[Visit]:
+    """An officer's booth names and locations, and the notes of paper tallies."""
+    from votes.models import Booth
+
+    officer_user = UserFactory(roles=[OFFICER])
+    officer = _client(officer_user)
+    poll = PollFactory()
+    booths_url = reverse("votes:booth_list", kwargs={"poll_id": poll.pk})
+    visits = []
+    for name, location in zip(payloads, _rotate(payloads, 1), strict=True):
+        response = officer.post(booths_url, {"name": short(name, 120), "location": short(location, 200)})
+        _assert_posted(response, f"booth {name!r}")
+        if response.status_code == 400:
+            visits.append(Visit(officer, booths_url, response))
+    booths = list(Booth.objects.filter(poll=poll))
+    assert len(booths) > len(payloads) // 3, f"only {len(booths)} booths were opened"
+    visits.append(Visit(officer, booths_url))
+    visits += [
+        Visit(officer, reverse("votes:booth_desk", kwargs={"poll_id": poll.pk, "booth_id": b.pk})) for b in booths[::7]
+    ]
+    closed = PollFactory(opens_at=timezone.now() - timedelta(days=2), closes_at=timezone.now() - timedelta(hours=1))
+    booth = Booth.objects.create(poll=closed, name="Mesa 1", opened_by=officer_user)
+    tally = reverse("votes:booth_tally", kwargs={"poll_id": closed.pk, "booth_id": booth.pk})
+    counts = {f"option_{o.pk}": 3 for o in closed.questions.get().options.all()}
+    for count, note in enumerate(payloads[::6], start=1):
+        response = officer.post(tally, {**counts, "note": short(note, 300), **dict.fromkeys(counts, count)})
+        _assert_posted(response, f"tally note {note!r}")
+        visits.append(Visit(officer, tally, officer.get(tally) if response.status_code == 302 else response))
+    return visits
+
+
+def write_proposal_reasons(payloads: Sequence[str]) -> list[Visit]:
+    """An author's withdrawal reason and a moderator's debate-lock reason, on the proposal page."""
+    process = process_page()
+    author = UserFactory()
+    writer, moderating = _client(author), _client(UserFactory(roles=[MODERATOR]))
+    anonymous = _client()
+    visits = []
+    for reason in payloads[::5]:
+        withdrawn = ProposalFactory(process=process, author=author)
+        locked = ProposalFactory(process=process, author=author)
+        url = process.get_url() + process.reverse_subpage("proposal_withdraw", kwargs={"proposal_id": withdrawn.pk})
+        response = writer.post(url, {"reason": short(reason, 1000)})
+        _assert_posted(response, f"withdraw {reason!r}")
+        lock = reverse("proposals:debate_lock", kwargs={"proposal_id": locked.pk})
+        response = moderating.post(lock, {"locked": "on", "reason": short(reason, 500)})
+        _assert_posted(response, f"lock {reason!r}")
+        visits += [Visit(anonymous, proposal_page_url(withdrawn)), Visit(anonymous, proposal_page_url(locked))]
+    return visits
+
+
 XSS_FIELDS.extend(
     [
         XssField("proposal title, summary, body; list search box", write_proposals),
@@ -248,6 +300,8 @@ XSS_FIELDS.extend(
         XssField("proposal flag reason, hide reason", write_proposal_moderation),
         XssField("poll title, description, question and options (administrator)", write_polls),
         XssField("census import problems echo", write_census_import),
+        XssField("booth name and location, paper tally note (officer)", write_booths),
+        XssField("withdrawal reason, debate lock reason", write_proposal_reasons),
     ]
 )
 
@@ -316,13 +370,27 @@ def _in_thread(function: Any) -> Any:
         return pool.submit(run).result()
 
 
+def _comment_or_refusal(author: User, proposal: Proposal, body: str, index: int) -> int:
+    """1 when the comment was posted (and so pushed live), 0 when refused as empty once cleaned."""
+    from django.core.exceptions import ValidationError
+
+    from proposals.debate import services as debate_services
+
+    try:
+        debate_services.comment_create(
+            author=author, proposal=proposal, body=body, stance=("for", "against")[index % 2]
+        )
+    except ValidationError:
+        return 0
+    return 1
+
+
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_comments_pushed_live_into_an_open_page_do_not_run(browser: Browser) -> None:
     from playwright.sync_api import expect
 
-    from proposals.debate import services as debate_services
     from tests.proposals.helpers import asgi_server
 
     proposal = ProposalFactory()
@@ -342,19 +410,10 @@ def test_comments_pushed_live_into_an_open_page_do_not_run(browser: Browser) -> 
         page.on("dialog", lambda dialog: (problems.append(f"dialog {dialog.message!r}"), dialog.dismiss()))
         page.goto(f"http://127.0.0.1:{port}{path}")
         expect(page.locator("[data-role=live-status]")).to_contain_text("Live", timeout=15_000)
-        for author, body in zip(authors, PAYLOADS, strict=False):
-            _in_thread(
-                lambda a=author, b=body: debate_services.comment_create(
-                    author=a, proposal=proposal, body=b, stance="for"
-                )
-            )
-        for author, body in zip(authors, PAYLOADS[40:80], strict=False):
-            _in_thread(
-                lambda a=author, b=body: debate_services.comment_create(
-                    author=a, proposal=proposal, body=b, stance="against"
-                )
-            )
-        expect(page.locator("[data-role=comment-count]")).to_have_text("80", timeout=30_000)
+        created = 0
+        for index, body in enumerate(PAYLOADS[:80]):
+            created += _in_thread(lambda a=authors[index % 40], b=body, n=index: _comment_or_refusal(a, proposal, b, n))
+        expect(page.locator("[data-role=comment-count]")).to_have_text(str(created), timeout=30_000)
         page.wait_for_timeout(300)
         from tests.security.xss import _SCAN
 
