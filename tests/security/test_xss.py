@@ -317,10 +317,26 @@ def test_no_payload_runs_where_the_field_is_shown(renderer: Renderer, xss_field:
 
 @pytest.mark.django_db
 def test_forms_echo_what_was_typed_without_running_it(renderer: Renderer) -> None:
-    """Verification, booth lookup and assisted verification re-show a refused input: escaped."""
+    """Verification, assisted verification and the booth lookup re-show a refused input: escaped."""
     citizen = _client(UserFactory())
     url = reverse("accounts:verify")
     renderer.show(url, (citizen.post(url, {"document_number": p, "birth_date": p}) for p in PAYLOADS))
+    officer_user = UserFactory(roles=[OFFICER])
+    officer = _client(officer_user)
+    url = reverse("accounts:assisted_verify")
+    renderer.show(
+        url,
+        (
+            officer.post(url, {"document_number": p, "birth_date": p, "location": short(q, 120), "account_email": p})
+            for p, q in zip(PAYLOADS[::3], _rotate(PAYLOADS, 1)[::3], strict=True)
+        ),
+    )
+    from votes.models import Booth
+
+    poll = PollFactory()
+    booth = Booth.objects.create(poll=poll, name="Mesa 1", opened_by=officer_user)
+    url = reverse("votes:booth_desk", kwargs={"poll_id": poll.pk, "booth_id": booth.pk})
+    renderer.show(url, (officer.post(url, {"document_number": p, "birth_date": p}) for p in PAYLOADS[::3]))
     assert not renderer.problems, "\n".join(renderer.problems[:40])
 
 
