@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Dialog, sync_playwright
 
 from accounts.models import CensusImport, User
 from accounts.roles import ADMINISTRATOR, MODERATOR, OFFICER
@@ -423,7 +423,12 @@ def test_comments_pushed_live_into_an_open_page_do_not_run(browser: Browser) -> 
         )
         context.route("**/static/js/live-debate.js", lambda route: route.fulfill(path=str(LIVE_JS)))
         page = context.new_page()
-        page.on("dialog", lambda dialog: (problems.append(f"dialog {dialog.message!r}"), dialog.dismiss()))
+
+        def on_dialog(dialog: Dialog) -> None:
+            problems.append(f"a {dialog.type} dialog opened: {dialog.message!r}")
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         page.goto(f"http://127.0.0.1:{port}{path}")
         expect(page.locator("[data-role=live-status]")).to_contain_text("Live", timeout=15_000)
         created = 0
