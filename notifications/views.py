@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decide.refusals import Invalid
 
@@ -28,6 +28,7 @@ from .services import (
 
 
 @login_required
+@require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox(request.user.pk), INBOX_PAGE).get_page(request.GET.get("page"))
     language = request.user.preferred_language  # type: ignore[union-attr]
@@ -100,6 +101,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
         _user, kind = email_unsubscribe(token=token)
     except Invalid:
-        return render(request, "notifications/unsubscribed.html", {"invalid": True}, status=400)
+        # The signature is the link's only credential: one that does not match is unauthorised.
+        return render(request, "notifications/unsubscribed.html", {"invalid": True}, status=401)
     label = "" if kind == "*" else Kind(kind).label
     return render(request, "notifications/unsubscribed.html", {"kind_label": label, "all": kind == "*"})

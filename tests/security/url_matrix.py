@@ -87,7 +87,8 @@ class PrefixRule:
 
 
 # Views a third party calls with its own authentication instead of a CSRF token (an HMAC signature).
-CSRF_EXEMPT: frozenset[str] = frozenset({"proposals:sms_inbound"})
+# The one-click unsubscribe of emails (RFC 8058: mail clients POST without a token) is authenticated by its signed link.
+CSRF_EXEMPT: frozenset[str] = frozenset({"proposals:sms_inbound", "notifications:unsubscribe"})
 
 PREFIX_RULES: tuple[PrefixRule, ...] = (
     PrefixRule(
@@ -179,7 +180,7 @@ ROUTES: dict[str, Route] = {
     "notifications:read_all": Route(on=None, GET="login 405", POST="login redirect"),
     "notifications:settings": Route(on=None, GET="login ok", POST="login 400"),
     # Signed links, no sign-in: a forged token changes nothing, for anyone.
-    "notifications:unsubscribe": Route(on=None, GET="400", POST="400", kwargs={"token": "forged"}),
+    "notifications:unsubscribe": Route(on=None, GET="401", POST="401", kwargs={"token": "forged"}),
     "accounts:verify": Route(on=None, GET="login ok ok ok ok ok ok", POST="login 400 ok 400 400 400 400"),
     "accounts:verify_code": Route(
         on=None, GET="login ok redirect ok ok ok ok", POST="login 400 redirect 400 400 400 400"
