@@ -73,7 +73,8 @@ def test_the_request_id_from_nginx_is_kept_and_a_malformed_one_replaced(client: 
     assert replaced != "<script>\nforged" and len(replaced) == 32
 
 
-@pytest.mark.django_db
+# The worker closes stale connections between tasks, as in production: no test transaction around it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_task_enqueued_in_a_request_runs_in_the_worker_under_the_same_request_id(
     settings: Any, json_log: JsonLines
 ) -> None:

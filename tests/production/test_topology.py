@@ -109,10 +109,11 @@ def test_journey_through_nginx_survives_killed_workers_and_a_graceful_reload(top
 
         # A uvicorn process holding live sockets dies: its viewers reconnect (to the other process or
         # to its replacement) and get what was said while they were away.
-        # Lucia leaves the page, so the one live socket left is Carlos's: kill the process holding it.
-        lucia.goto("/polls/")
+        # Lucia closes her window, so the one live socket left is Carlos's: kill the process holding it.
+        lucia.close()
+        lucia = contexts[0].new_page()
         ports = topology.ws_ports()
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 30
         while sum(established_connections(port) for port in ports) != 1 and time.monotonic() < deadline:
             time.sleep(0.2)
         holding = [port for port in ports if established_connections(port)]
