@@ -1,0 +1,1 @@
+"""Deployment tooling outside the apps (deploy/)."""
