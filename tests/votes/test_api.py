@@ -105,7 +105,7 @@ def test_published_results_and_statistics_are_suppressed_like_the_pages() -> Non
     # Rural women (4) are hidden, and with them a cycle of partners so no margin gives them away.
     hidden = [cell for cell, s in voting.items() if s["participants"] is None]
     assert len(hidden) >= 2
-    assert voting[("male", "all")]["participants"] == 43
+    assert voting[("male", "all")]["participants"] in (None, 43)  # shown as counted, or hidden as a complement
     assert voting[("all", "all")]["participants"] == 71
 
 

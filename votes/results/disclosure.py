@@ -30,17 +30,24 @@ that, together with the fixed totals, pins down a small cell makes that cell fai
 the rule, and is then hidden like any other figure.
 
 How the decision is made (`disclosure_decide`), greedy and deterministic:
-primary suppression hides every sensitive figure; each sensitive figure whose
-interval is too narrow gets complementary suppressions — first the published
-figures the solver finds binding (non-zero duals of the relaxation), then the
-rest of its own table; when no single figure helps, its whole table is dropped
-(published coarser), then the tables it is linked to. Hiding only widens intervals,
-so a figure that passed keeps passing, and hiding every non-fixed figure always
-passes: the loop ends with a valid answer. Finally a hidden figure that readers can
-compute anyway (interval of width 0) is shown, so no figure is shown in one place
-and hidden in another. Intervals are exact: HiGHS's integer programming
-(`scipy.optimize.milp`), each solve bounded in time; a solve that does not finish
-counts as a failure, which only hides more.
+primary suppression hides every sensitive figure. For each sensitive figure whose
+interval is too narrow, two *attacker tables* are sought (the protection-interval
+heuristic of Fischetti and Salazar behind τ-ARGUS's suppression methods): tables
+consistent with every fixed figure in which the figure is lower, and higher, by
+what the rule asks, moving the cheapest set of published figures (a linear
+programme over deviations; a figure costs one, a margin more, the census much more,
+an "unknown" group less); the figures they move are hidden. Where that is not
+enough, single figures and rectangles of figures (the classic pattern in a two-way
+table) are tried, then the figure's whole table is dropped (published coarser),
+then the tables linked to it. Hiding only widens intervals, so a figure that passed
+keeps passing, and hiding every non-fixed figure always passes: the loop ends with a
+valid answer. Finally a hidden figure that readers can compute anyway is shown, so
+no figure is shown in one place and hidden in another.
+
+Intervals come from HiGHS (`scipy.optimize.linprog`, and `milp` where the relaxation's
+optimum is fractional), per connected part of the system, each solve bounded in time;
+a solve that does not finish counts as a failure, which only hides more. The tests
+check every decision against an independent oracle (tests/votes/stats_oracle.py).
 """
 
 from __future__ import annotations
@@ -75,6 +82,7 @@ class Figure:
     total: bool = False  # a margin: complementary suppression prefers hiding inner cells
     row: str | None = None  # where it sits in its table, when the table is a grid (totals: "*")
     column: str | None = None
+    weight: float = 1.0  # what hiding it costs readers, against other figures (the census: more)
 
 
 @dataclass(frozen=True)
@@ -109,10 +117,19 @@ class DisclosureModel:
         total: bool = False,
         row: str | None = None,
         column: str | None = None,
+        weight: float = 1.0,
     ) -> Figure:
         value = sum(coefficient * self.truth[atom] for atom, coefficient in terms.items())
         figure = Figure(
-            key=key, table=table, terms=dict(terms), value=value, fixed=fixed, total=total, row=row, column=column
+            key=key,
+            table=table,
+            terms=dict(terms),
+            value=value,
+            fixed=fixed,
+            total=total,
+            row=row,
+            column=column,
+            weight=weight,
         )
         self.figures[key] = figure
         return figure
@@ -136,6 +153,7 @@ class DisclosureModel:
         fixed_columns: Iterable[str] = (),
         fixed_grand: bool = False,
         fixed_cells: Iterable[tuple[str, str]] = (),
+        weight: float = 1.0,
     ) -> None:
         """Declare a two-way breakdown: its cells (sums of atoms) and the totals they add up to.
 
@@ -154,14 +172,18 @@ class DisclosureModel:
             row_total: dict[str, int] = {}
             for c in columns:
                 terms = cells[(r, c)]
-                self.figure(f"{table}:{r}:{c}", table, terms, fixed=(r, c) in fixed_rc, row=r, column=c)
+                self.figure(f"{table}:{r}:{c}", table, terms, fixed=(r, c) in fixed_rc, row=r, column=c, weight=weight)
                 add(row_total, terms)
                 add(by_column[c], terms)
-            self.figure(f"{table}:{r}:*", table, row_total, fixed=r in fixed_r, total=True, row=r, column="*")
+            self.figure(
+                f"{table}:{r}:*", table, row_total, fixed=r in fixed_r, total=True, row=r, column="*", weight=weight
+            )
             add(grand, row_total)
         for c in columns:
-            self.figure(f"{table}:*:{c}", table, by_column[c], fixed=c in fixed_c, total=True, row="*", column=c)
-        self.figure(f"{table}:*:*", table, grand, fixed=fixed_grand, total=True, row="*", column="*")
+            self.figure(
+                f"{table}:*:{c}", table, by_column[c], fixed=c in fixed_c, total=True, row="*", column=c, weight=weight
+            )
+        self.figure(f"{table}:*:*", table, grand, fixed=fixed_grand, total=True, row="*", column="*", weight=weight)
 
 
 @dataclass(frozen=True)
@@ -349,6 +371,51 @@ class _Solver:
                     found.add(key)
         return found
 
+    def attack(self, key: str, target: float, fixed: frozenset[str], soft: frozenset[str]) -> set[str] | None:
+        """The cheapest set of `soft` figures whose hiding lets `key` take the value `target`, or None.
+
+        The "attacker table" of the protection-interval methods (Fischetti and Salazar; τ-ARGUS's
+        modular and optimal suppression): find a table consistent with every fixed figure in which
+        `key` equals `target`, moving as few published figures as possible (an LP over deviations);
+        the figures it moved are the ones to hide.
+        """
+        part = self._component(key)
+        if part is None:
+            return None
+        n = len(part.atoms)
+        hard = sorted(k for k in fixed if k in part.keys)
+        loose = sorted(k for k in soft if k in part.keys and k not in fixed)
+        m = len(loose)
+        figures = self.model.figures
+
+        def padded(rows: list[np.ndarray]) -> np.ndarray:
+            return np.hstack([np.array(rows).reshape(len(rows), n), np.zeros((len(rows), m))])
+
+        eq_rows = [part.rows[k] for k in hard] + list(part.relations_eq) + [part.rows[key]]
+        b_eq = [float(figures[k].value) for k in hard] + [0.0] * len(part.relations_eq) + [float(target)]
+        ub_blocks = [padded(list(part.relations_ub))] if len(part.relations_ub) else []
+        b_ub: list[float] = [0.0] * len(part.relations_ub)
+        if m:
+            rows = np.array([part.rows[k] for k in loose])
+            slack = -np.eye(m)
+            ub_blocks += [np.hstack([rows, slack]), np.hstack([-rows, slack])]
+            values = [float(figures[k].value) for k in loose]
+            b_ub += values + [-v for v in values]
+        cost = np.concatenate([np.zeros(n), [_cost(figures[k]) for k in loose]])
+        self.solves += 1
+        result = linprog(
+            cost,
+            A_eq=padded(eq_rows),
+            b_eq=np.array(b_eq),
+            A_ub=np.vstack(ub_blocks) if ub_blocks else None,
+            b_ub=np.array(b_ub) if ub_blocks else None,
+            method="highs",
+            options={"time_limit": SOLVE_SECONDS},
+        )
+        if result.status != 0 or result.x is None:
+            return None
+        return {k for k, deviation in zip(loose, result.x[n:], strict=True) if deviation > 1e-7}
+
     def binding(self, key: str, published: frozenset[str]) -> list[str]:
         """Published figures with a non-zero dual at the relaxed min or max of `key`: hiding them may widen it."""
         part = self._component(key)
@@ -417,6 +484,7 @@ class _Decider:
         nearest = {table, *linked[:3]}
         everything_near = {k for k, f in self.figures.items() if f.table in nearest}
         if self.width(key, without=everything_near, exact=exact) >= self.required[key]:
+            self.attack(key)
             while not self.protected(key, exact=exact):
                 step = self.next_step(key)
                 if step is None:
@@ -430,6 +498,20 @@ class _Decider:
                 return
         for other in {f.table for f in self.figures.values()}:  # out of time or ideas: only what must be published
             self.drop(other)
+
+    def attack(self, key: str) -> None:
+        """Hide what two attacker tables moved: one with `key` lowered, one raised, together `required` apart."""
+        value = float(self.figures[key].value)
+        alone = self.solver.interval(key, self.fixed)
+        low, high = (alone.low, alone.high) if alone is not None else (0.0, math.inf)
+        down = min(value - low, self.required[key])
+        up = min(self.required[key] - down, high - value)
+        for target in (value - down, value + up):
+            if target == value:
+                continue
+            moved = self.solver.attack(key, target, self.fixed, self.published())
+            if moved:
+                self.hidden |= moved
 
     def drop(self, table: str) -> None:
         hideable = {k for k, f in self.figures.items() if f.table == table and not f.fixed}
@@ -498,6 +580,14 @@ def disclosure_decide(model: DisclosureModel, threshold: int, *, protection: int
     return Decision(
         hidden=frozenset(hidden), dropped_tables=frozenset(dropped), threshold=threshold, protection=protection
     )
+
+
+def _cost(figure: Figure) -> float:
+    """What hiding a figure costs readers: one figure, a margin more, a group nobody can name (unknown) less."""
+    weight = figure.weight * (1.5 if figure.total else 1.0)
+    if "unknown" in (figure.row or "") or "unknown" in (figure.column or ""):
+        weight *= 0.5
+    return weight + figure.value / 1000
 
 
 def _linked_tables(model: DisclosureModel, table: str) -> list[str]:

@@ -121,15 +121,19 @@ def poll_figures(poll: Poll) -> PollFigures:
     )
 
 
-def _grid_of(model: DisclosureModel, table: str, terms: Mapping[Cell, dict[str, int]], *, fixed_grand: bool) -> None:
-    model.grid(table, GENDERS, AREAS, {cell: terms[cell] for cell in cells()}, fixed_grand=fixed_grand)
+def _grid_of(
+    model: DisclosureModel, table: str, terms: Mapping[Cell, dict[str, int]], *, fixed_grand: bool, weight: float = 1.0
+) -> None:
+    cells_terms = {cell: terms[cell] for cell in cells()}
+    model.grid(table, GENDERS, AREAS, cells_terms, fixed_grand=fixed_grand, weight=weight)
 
 
 def _counted_grid(
     model: DisclosureModel, prefix: str, table: str, counts: Counts, *, fixed_grand: bool, known_zeros: bool = False
 ) -> None:
     terms = {cell: {model.atom(f"{prefix}:{cell_name(cell)}", counts.get(cell, 0)): 1} for cell in cells()}
-    _grid_of(model, table, terms, fixed_grand=fixed_grand)
+    # The census is every rate's denominator: hide it only where nothing cheaper will do.
+    _grid_of(model, table, terms, fixed_grand=fixed_grand, weight=5.0 if known_zeros else 1.0)
     if known_zeros:
         for figure in list(model.figures.values()):
             if figure.table == table and figure.value == 0:
