@@ -143,13 +143,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database_status, "cache": _cache_status, "channel_layer": _channel_layer_status}
     if _task_worker_expected():
         checks["task_worker"] = _task_worker_status
-    answers: dict[str, Future[str]] = {}
+    answers: dict[str, Future[str]] = {name: Future() for name in checks}
+
+    def settle(name: str, check: Callable[[], str]) -> None:
+        answers[name].set_result(_bounded(name, check, timeout))
+
     for name, check in checks.items():
-        answers[name] = Future()
-        threading.Thread(
-            target=lambda n=name, c=check: answers[n].set_result(_bounded(n, c, timeout)),  # type: ignore[misc]
-            daemon=True,
-        ).start()
+        threading.Thread(target=settle, args=(name, check), daemon=True).start()
     status = {name: answer.result() for name, answer in answers.items()}
     healthy = all(value == "ok" for value in status.values())
     return JsonResponse(status, status=200 if healthy else 503)
