@@ -208,6 +208,13 @@ ROUTES: dict[str, Route] = {
         GET="login login login redirect redirect ok mfa",
         POST="login login login redirect redirect 405 mfa",
     ),
+    # The newsletter desk (administrators); a missing newsletter is 404 for them.
+    "notifications_newsletter_send": Route(
+        on=None,
+        GET="login login login redirect redirect 404 mfa",
+        POST="login login login redirect redirect 404 mfa",
+        kwargs={"pk": "987654321"},
+    ),
     "census:unbind": Route(
         on=None,
         GET="login login login redirect redirect ok mfa",
