@@ -10,7 +10,10 @@ HOW TO ADD YOUR VIEW (tests/security/test_url_matrix.py fails until every URL pa
   "poll" (poll_id or pk of a poll), "booth", "proposal", "comment", "process", "census_import",
   "question", "moderation_proposal" / "moderation_comment" (the pk of the Wagtail moderation screens),
   or None for a URL without arguments. `kwargs` adds fixed arguments (e.g. an export's dataset and format);
-  `path` gives a literal path for a regex pattern.
+  `path` gives a literal path for a regex pattern. A new kind of object: add its states to STATES and
+  build one object per state in test_url_matrix._build_world (world.objects[(kind, state)] = url values).
+- a CSRF-exempt view (a provider's webhook, a one-click unsubscribe) goes in CSRF_EXEMPT: it must then
+  answer an unsigned POST with 401 (test_views_without_csrf_authenticate_their_caller_otherwise).
 - GET and POST: either one cell for every state, or {state: cell}. A cell is one outcome for every role,
   two (anonymous, then every signed-in role), or exactly seven outcomes in ROLES order:
       anonymous citizen verified officer moderator administrator staff_1fa
