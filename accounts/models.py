@@ -104,7 +104,8 @@ class User(AbstractUser):
     """
 
     # NULL, not "", for accounts without email: unique ignores NULLs, so many can have none.
-    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)
+    # Nullable on purpose (AbstractUser says str): a person signed up at an officer's desk may have no email.
+    email = models.EmailField(_("email address"), unique=True, null=True, blank=True)  # type: ignore[assignment]
     display_name = models.CharField(_("public name"), max_length=80, blank=True)
     census_record = models.OneToOneField(
         CensusRecord,

@@ -55,7 +55,7 @@ def second_factor_passed(user: object, session: SessionBase | None) -> bool:
     """This session (not merely this account) passed the TOTP second factor."""
     if session is None or getattr(user, "pk", None) is None:
         return False
-    records = get_authentication_records(_SessionHolder(session), user)  # type: ignore[arg-type]
+    records = get_authentication_records(_SessionHolder(session), user)
     return any(isinstance(record, dict) and record.get("method") == "mfa" for record in records)
 
 

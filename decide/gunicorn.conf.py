@@ -7,6 +7,7 @@ overlap those waits. WEB_CONCURRENCY overrides the count; bench/ measured it.
 
 import multiprocessing
 import os
+from typing import Any
 
 # Comma-separated: `make serve` binds two loopback ports so nginx can retry an idempotent request
 # on the other one when the worker holding it died (proxy_next_upstream).
@@ -39,9 +40,9 @@ limit_request_fields = 100
 limit_request_field_size = 8190
 
 
-def child_exit(server: object, worker: object) -> None:
+def child_exit(server: object, worker: Any) -> None:  # gunicorn ships no types
     """A dead worker's metric files are merged as dead (prometheus-client multiprocess mode)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess  # only needed in multiprocess mode
 
-        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]  # unannotated in prometheus_client

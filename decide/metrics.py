@@ -117,7 +117,7 @@ def _process_registry() -> CollectorRegistry:
     if not directory:
         return REGISTRY
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=directory)
+    MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]  # unannotated in prometheus_client
     return registry
 
 

@@ -36,13 +36,13 @@ class TracedDatabaseBackend(DatabaseBackend):
             "backend_name": self.alias,
         }
 
-    def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult:
+    def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult[Any, Any]:
         # Imported here as the package does: backends are built before the app registry is ready.
         from django_tasks_db.models import DBTaskResult
 
         return DBTaskResult.objects.create(**self._row(task, args, kwargs))
 
-    async def _atask_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult:
+    async def _atask_to_db_task(self, task: Any, args: Any, kwargs: Any) -> DBTaskResult[Any, Any]:
         from django_tasks_db.models import DBTaskResult
 
         return await DBTaskResult.objects.acreate(**self._row(task, args, kwargs))

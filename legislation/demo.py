@@ -68,13 +68,15 @@ def _people() -> tuple[User, User, list[User]]:
 
 def _process() -> ProcessPage | None:
     """The water process if its debate is on; otherwise the first process whose debate is open now."""
-    water = ProcessPage.objects.filter(slug="ley-regional-agua-2027").first()
+    water: ProcessPage | None = ProcessPage.objects.filter(slug="ley-regional-agua-2027").first()
     if water is not None and water.is_open(Phase.DEBATE):
         return water
+    page: ProcessPage
     for page in ProcessPage.objects.live().order_by("id"):
         if page.is_open(Phase.DEBATE):
             return page
-    return water or ProcessPage.objects.order_by("id").first()
+    first: ProcessPage | None = ProcessPage.objects.order_by("id").first()
+    return water or first
 
 
 def seed() -> None:

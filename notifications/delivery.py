@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,6 +36,9 @@ from . import messages
 from .kinds import Channel, Kind
 from .models import Delivery, Newsletter
 from .tokens import unsubscribe_token
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +78,8 @@ class _Outcome:
 def _email_for(delivery: Delivery, cache: dict[tuple[str, str, str], tuple[str, str]]) -> EmailMultiAlternatives:
     notification = delivery.notification
     recipient = notification.recipient
+    if not recipient.email:  # an account made at an officer's desk may have none: the delivery fails, saying so
+        raise ValueError("the recipient has no email address")
     language = recipient.preferred_language or settings.LANGUAGE_CODE
     unsubscribe = unsubscribe_url(user_id=recipient.pk, kind=notification.kind)
     # The text of one event is the same for every recipient who reads the same language: rendered once.
@@ -247,7 +252,8 @@ def digests_send(*, limit_people: int = 500) -> int:
 
 def digest_email(*, recipient: Any, rows: list[Delivery]) -> EmailMultiAlternatives:
     language = recipient.preferred_language or settings.LANGUAGE_CODE
-    grouped: dict[str, list[dict[str, str]]] = defaultdict(list)
+    # Keyed by the lazy label: it is read in the recipient's language when the email is rendered.
+    grouped: dict[StrOrPromise, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         notification = row.notification
         grouped[Kind(notification.kind).label].append(

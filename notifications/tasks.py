@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django_tasks import task, task_backends
@@ -77,7 +77,7 @@ def event_fan_out_enqueue(*, event_id: int, inline: bool = False) -> None:
     _enqueue_safely("fan-out", lambda: event_fan_out_task.enqueue(event_id))
 
 
-def deliveries_send_enqueue(*, run_after: object = None) -> None:
+def deliveries_send_enqueue(*, run_after: datetime | None = None) -> None:
     backend = task_backends[BACKEND]
     if run_after is not None:
         if not backend.supports_defer:

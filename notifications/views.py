@@ -30,8 +30,9 @@ from .services import (
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
+    assert request.user.pk is not None  # login_required
     page = Paginator(inbox(request.user.pk), INBOX_PAGE).get_page(request.GET.get("page"))
-    language = request.user.preferred_language  # type: ignore[union-attr]
+    language = request.user.preferred_language
     items = [
         (notification, texts.inapp_text(kind=notification.kind, params=notification.params, language=language))
         for notification in page.object_list

@@ -202,7 +202,7 @@ def signature_sheet_enter(
     return SheetEntry(sheet=sheet, created=True)
 
 
-def _row_outcome(proposal: Proposal, record: CensusRecord | None, seen: set[int]) -> str:
+def _row_outcome(proposal: Proposal, record: CensusRecord | None, seen: set[int]) -> SignatureRowOutcome:
     if record is None:
         return SignatureRowOutcome.NOT_FOUND
     if record.pk in seen:

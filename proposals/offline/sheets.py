@@ -69,7 +69,7 @@ def sheet_lines_from_csv(data: bytes) -> list[SheetLine]:
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     lines: list[SheetLine] = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):

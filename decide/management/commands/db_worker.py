@@ -82,7 +82,7 @@ class Heartbeat:
 class TracedWorker(Worker):
     """The package's worker; each task runs with its request id bound and leaves two log lines."""
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         request_id = stored_request_id(db_task_result.args_kwargs) or f"task-{db_task_result.id}"
         with request_id_bound(request_id):
             started = time.perf_counter()
