@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,11 +25,11 @@ class NewsletterSendView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "notifications/admin/newsletter_send.html"
     header_icon = "mail"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if newsletter_refusal(request.user):
             raise PermissionDenied
         self.newsletter = get_object_or_404(Newsletter, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self) -> str:
         return _("Newsletter: %(subject)s") % {"subject": self.newsletter.subject}
