@@ -9,11 +9,14 @@ A bounded number of examples per operation (FUZZ_EXAMPLES, 25 by default) keeps 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -40,6 +43,17 @@ def open_data_site(db: None) -> None:
     PollFactory(process=process, opens_at=now + timedelta(days=3), closes_at=now + timedelta(days=9))
     PollFactory(process=process, opens_at=now - timedelta(days=9), closes_at=now - timedelta(days=2))
     legislation_draft(articles=3)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Calling the WSGI app directly fires request_started/finished, whose close_old_connections would
+    close the test's PostgreSQL connection (and its transaction) mid-test; Django's test client does the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 # Loaded once at collection: building the document needs no database.
