@@ -161,10 +161,11 @@ ROUTES: dict[str, Route] = {
     # under /admin/: a staff session without its second factor is sent to type it (mfa) before anything else
     "wagtailadmin_login": Route(on=None, GET="login 403 403 403 403 403 mfa", POST="login 403 403 403 403 403 mfa"),
     "wagtailcore_login": Route(on=None, GET="login 403", POST="login 403"),
+    # the Django admin is for superusers only (item 11): the administrator role is not enough
     "admin:index": Route(
         on=None,
-        GET="login login login 403 403 ok mfa",
-        POST="login login login 403 403 ok mfa",
+        GET="login login login 403 403 403 mfa",
+        POST="login login login 403 403 403 mfa",
     ),
     "admin:login": Route(on=None, GET="login 403 403 403 403 403 mfa", POST="login 403 403 403 403 403 mfa"),
     # the same view as wagtailadmin_login / admin:login / wagtailcore_login, mounted in front of theirs
@@ -295,7 +296,10 @@ ROUTES: dict[str, Route] = {
             "published": "login 400 400 400 400 400 400",
         },
     ),
-    "proposals:debate_lock": Route(on="proposal", GET="405", POST="login 404 404 404 redirect redirect mfa"),
+    # @staff_page views ask a staff session without its second factor for it first, whatever the method or state
+    "proposals:debate_lock": Route(
+        on="proposal", GET="405 405 405 405 405 405 mfa", POST="login 404 404 404 redirect redirect mfa"
+    ),
     # Item 4: the edit and delete forms opened (and showed the text) for anyone. Today an empty POST to the
     # edit form is validated before the author predicate (400): the predicate must come first (403).
     "proposals:comment_edit": Route(on="comment", GET="login 403", POST="login 403!4"),
@@ -452,23 +456,28 @@ ROUTES: dict[str, Route] = {
     "votes:results_review": Route(
         on="poll",
         GET={
-            "upcoming": "403 403 403 403 403 403 403",
-            "open": "403 403 403 403 403 403 403",
+            "upcoming": "403 403 403 403 403 403 mfa",
+            "open": "403 403 403 403 403 403 mfa",
             "closed": "403 403 403 403 403 ok mfa",
             "published": "403 403 403 403 403 ok mfa",
         },
-        POST="405",
+        POST="405 405 405 405 405 405 mfa",
     ),
     "votes:results_publish": Route(
         on="poll",
-        GET="405",
-        POST={"upcoming": "403", "open": "403", "closed": "403 403 403 403 403 redirect mfa", "published": "403"},
+        GET="405 405 405 405 405 405 mfa",
+        POST={
+            "upcoming": "403 403 403 403 403 403 mfa",
+            "open": "403 403 403 403 403 403 mfa",
+            "closed": "403 403 403 403 403 redirect mfa",
+            "published": "403 403 403 403 403 403 mfa",
+        },
     ),
-    "votes:turnout": Route(on="poll", GET="403 403 403 403 403 ok mfa", POST="405"),
+    "votes:turnout": Route(on="poll", GET="403 403 403 403 403 ok mfa", POST="405 405 405 405 405 405 mfa"),
     "votes:booth_list": Route(on="poll", GET="login 403 403 ok 403 403 mfa", POST="login 403 403 400 403 403 mfa"),
     "votes:booth_desk": Route(on="booth", GET="login 403 403 ok 403 403 mfa", POST="login 403 403 400 403 403 mfa"),
     "votes:booth_record": Route(
-        on="booth", GET="login 405 405 405 405 405 405", POST="login 403 403 redirect 403 403 mfa"
+        on="booth", GET="login 405 405 405 405 405 mfa", POST="login 403 403 redirect 403 403 mfa"
     ),
     "votes:booth_tally": Route(
         on="booth",
