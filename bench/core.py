@@ -20,6 +20,7 @@ SMOKE: dict[str, Any] = {
     "fanout_rate": 2,
     "stats_ballots": 20_000,
     "census_rows": 5_000,
+    "notify_followers": 2_000,
     "repeats": 3,
 }
 FULL: dict[str, Any] = {
@@ -34,6 +35,7 @@ FULL: dict[str, Any] = {
     "fanout_rate": 2,
     "stats_ballots": 1_000_000,
     "census_rows": 1_000_000,
+    "notify_followers": 100_000,
     "repeats": 5,
 }
 

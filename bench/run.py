@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         harness.prepare_database(database_url, env, log=ctx.log)
         harness.collectstatic(env)
         django_setup(env)
-        from . import fig_data, fig_fanout, fig_http, fig_legislation
+        from . import fig_data, fig_fanout, fig_http, fig_legislation, fig_notifications
 
         print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] starting servers", flush=True)
         start_servers(ctx)
@@ -218,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             ("pages", lambda: fig_http.pages(ctx, fig_http.baseline(ctx, 16))),
             ("bill_page", lambda: fig_legislation.bill_page(ctx)),
             ("fanout", lambda: fig_fanout.fanout(ctx)),
+            ("notify_followers", lambda: fig_notifications.notify_followers(ctx)),
         ]
         for name, step in steps:
             if not only or name in only:

@@ -1,0 +1,137 @@
+"""Notification fan-out: one event told to N followers (in-app + email to a file backend) by the real worker.
+
+Baseline, in the same run: COPY of the same rows (N notifications, N deliveries) into bare tables —
+the floor for writing them at all. The measured time runs from the event being queued to the last
+delivery marked sent, through `manage.py worker` (fan-out, rendering per language, sending to the
+file backend, marking sent in the claiming transaction). Peak memory is the worker's (wait4).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+from . import harness
+from .core import Context, Figure
+
+GOAL = "≤ 5x baseline; worker peak memory ≤ 300 MB"
+
+
+def _people(count: int) -> list[int]:
+    """N followers (set-up, not measured): accounts with an email, Spanish as their language."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+
+    unusable = make_password(None)  # nobody signs in as a bench follower
+    User.objects.bulk_create(
+        (
+            User(username=f"bench-follower-{n}", email=f"bench-follower-{n}@example.org", password=unusable)
+            for n in range(count)
+        ),
+        batch_size=5000,
+    )
+    return list(User.objects.filter(username__startswith="bench-follower-").order_by("pk").values_list("pk", flat=True))
+
+
+def _copy_baseline(user_ids: list[int]) -> float:
+    from django.db import connection
+
+    raw = connection.connection
+    with raw.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_notification_copy, bench_delivery_copy")
+        cur.execute(
+            "CREATE TABLE bench_notification_copy (id bigint, recipient_id bigint, kind text, key text, "
+            "params jsonb, url text, created_at timestamptz)"
+        )
+        cur.execute("CREATE TABLE bench_delivery_copy (notification_id bigint, channel text, state text)")
+    raw.commit()
+    t0 = time.perf_counter()
+    with raw.cursor() as cur:
+        with cur.copy("COPY bench_notification_copy FROM STDIN") as cp:
+            for n, pk in enumerate(user_ids):
+                cp.write_row((n, pk, "proposal_answered", "bench:1", '{"proposal": "Agua"}', "/p/1/", "2026-01-01"))
+        with cur.copy("COPY bench_delivery_copy FROM STDIN") as cp:
+            for n in range(len(user_ids)):
+                cp.write_row((n, "email", "pending"))
+    raw.commit()
+    seconds = time.perf_counter() - t0
+    with raw.cursor() as cur:
+        cur.execute("DROP TABLE bench_notification_copy, bench_delivery_copy")
+    raw.commit()
+    return seconds
+
+
+def notify_followers(ctx: Context) -> list[Figure]:
+    from notifications.kinds import Kind
+    from notifications.models import Delivery, NotificationEvent
+    from notifications.tasks import event_fan_out_task
+
+    count = ctx.sizes["notify_followers"]
+    user_ids = _people(count)
+    copy_seconds = _copy_baseline(user_ids)
+    mail_dir = tempfile.mkdtemp(prefix="bench-mail-")
+    env = {
+        **ctx.env,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": mail_dir,
+        "BACKGROUND_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    }
+    worker = subprocess.Popen(
+        [
+            harness.PYTHON,
+            "manage.py",
+            "worker",
+            "--no-startup-delay",
+            "--interval",
+            "0.05",
+            "--verbosity",
+            "0",
+            "--no-clock",
+        ],
+        cwd=harness.ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(2.0)  # the worker's start-up (Django, connections) is not part of delivering the event
+        t0 = time.perf_counter()
+        event = NotificationEvent.objects.create(
+            kind=Kind.PROPOSAL_ANSWERED, key="bench:1", params={"proposal": "Agua"}, url="/p/1/", recipient_ids=user_ids
+        )
+        event_fan_out_task.enqueue(event.pk)
+        deadline = time.monotonic() + max(600, count / 50)
+        while time.monotonic() < deadline:
+            sent = Delivery.objects.filter(notification__key="bench:1", state=Delivery.State.SENT).count()
+            if sent >= count:
+                break
+            time.sleep(0.5)
+        seconds = time.perf_counter() - t0
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _pid, _status, usage = os.wait4(worker.pid, 0)
+    peak_mb = usage.ru_maxrss / 1024
+    files = os.listdir(mail_dir)
+    written = sum(os.path.getsize(os.path.join(mail_dir, name)) for name in files)
+    ctx.log(f"notify {count}: {seconds:.1f}s ({sent} sent), COPY {copy_seconds:.2f}s, peak {peak_mb:.0f} MB")
+    if sent < count:
+        ctx.failures.append(f"notify_followers: {sent}/{count} sent")
+    ratio = seconds / copy_seconds
+    return [
+        Figure(
+            "notify_followers",
+            seconds,
+            "s",
+            copy_seconds,
+            "COPY of the same notification and delivery rows into bare tables (s)",
+            ratio,
+            GOAL,
+            met=ratio <= 5 and peak_mb <= 300 and sent >= count,
+            sizes={"followers": count},
+            extra={"peak_memory_mb": peak_mb, "emails_per_s": sent / seconds, "mail_bytes": written},
+        )
+    ]
