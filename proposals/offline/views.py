@@ -6,7 +6,7 @@ import json
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -95,9 +95,6 @@ def desk_propose(request: HttpRequest) -> HttpResponse:
                 status = refusal.status
             except ValidationError as error:  # the proposal's own checks (empty title...): shown on the form
                 form.add_error(None, error)
-            except PermissionDenied as error:  # the proposal predicate's words, until every refusal is a Refused
-                form.add_error(None, str(error))
-                status = 403
             else:
                 status = 200
     context = {"form": form, "person": person, "visit": visit, "done": done}
