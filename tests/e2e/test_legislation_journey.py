@@ -72,7 +72,7 @@ def _import(window: Window, tag: str) -> str:
         {"name": "ordenanza.docx", "mimeType": "application/octet-stream", "buffer": _bill_file(tag)}
     )
     button(admin, "show the articles found")
-    expect(admin.get_by_role("status").first, shown(admin)).to_contain_text("8 articles found")
+    expect(admin.get_by_text("8 articles found."), shown(admin)).to_be_visible()
     check_page(admin, window.log, "legislation 1 import preview", axe=False)
     button(admin, "save the text as version 1")
     admin.get_by_role("link", name=re.compile("read the text", re.I)).last.click()
@@ -103,7 +103,7 @@ def test_a_bill_from_file_to_poll(open_window: Callable[..., Window]) -> None:
     sign_in(rosa_nojs.page, "rosa@demo.decide", "demo-citizen-pass")
     rosa_nojs.page.goto(path)
     article3 = _article(rosa_nojs.page, 3)
-    article3.get_by_text(re.compile("comment on this article", re.I)).click()
+    article3.get_by_text("Comment on this article", exact=True).click()
     first = f"Sin JavaScript {tag}: los turnos deben publicarse también en la radio."
     article3.get_by_label(label("your comment on this article")).fill(first)
     article3.get_by_role("button", name=re.compile("publish comment", re.I)).click()
@@ -115,17 +115,21 @@ def test_a_bill_from_file_to_poll(open_window: Callable[..., Window]) -> None:
     sign_in(juan.page, "juan@demo.decide", "demo-citizen-pass")
     juan.page.goto(path)
     text7 = _article(juan.page, 7).locator("[data-role=article-text] p").first
-    passage = "turnos públicos"
-    text7.evaluate(
-        """(node, passage) => {
-            const text = node.firstChild; const start = text.textContent.indexOf(passage);
+    # Select the first words of the article's text as a reader would with the mouse.
+    passage = text7.evaluate(
+        """(node) => {
+            const text = node.firstChild;
+            const words = text.textContent.trim().split(/\\s+/).slice(0, 4).join(" ");
+            const start = text.textContent.indexOf(words);
             const range = document.createRange();
             range.setStart(text, start);
-            range.setEnd(text, start + passage.length);
-            const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
-            document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-        }""",
-        passage,
+            range.setEnd(text, start + words.length);
+            const selection = window.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+            document.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+            return words;
+        }"""
     )
     article7 = _article(juan.page, 7)
     expect(article7.get_by_text(f"“{passage}”"), shown(juan.page)).to_be_visible()
