@@ -2,7 +2,8 @@
 
 The administrator signs in through allauth's form (the only sign-in path), then opens the Wagtail
 admin's dashboard, page explorer, a page editor, the moderation desk and the Django admin; the
-browser reports every CSP violation (securitypolicyviolation events) and none may occur.
+browser reports every CSP violation (securitypolicyviolation events) and none may occur, and no
+request leaves for another host (Gravatar avatars and Wagtail's version check are off).
 """
 
 from __future__ import annotations
@@ -68,3 +69,5 @@ def test_the_admin_pages_load_without_csp_violations(open_window: Callable[..., 
         assert re.search(r"script-src 'self'(;|$)", response.headers["content-security-policy"]), path
         screenshot(page, f"admin-csp-{name}")
         assert not violations(window), (path, violations(window))
+    # Nothing fetched from elsewhere: no Gravatar avatars, no version check (the log aborts and lists them).
+    assert not window.log.foreign, window.log.foreign
