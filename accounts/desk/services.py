@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import CensusRecord, LoginCode, User
 from accounts.permissions import can_assist_verification
+from accounts.second_factor import is_staff_member
 from accounts.selectors import census_record_lookup
 from accounts.sms import phone_normalise
 from decide.refusals import Conflict, Invalid, NotAllowed
@@ -67,6 +68,8 @@ def login_code_redeem(*, code: str) -> User:
         .first()
     )
     if entry is None or entry.expires_at <= timezone.now() or not entry.user.is_active:
+        raise Invalid(_("This code is not valid: it may be mistyped, used already or expired. Ask at the desk."))
+    if is_staff_member(entry.user):  # staff sign in through allauth with their second factor, never with a desk code
         raise Invalid(_("This code is not valid: it may be mistyped, used already or expired. Ask at the desk."))
     entry.used_at = timezone.now()
     entry.save(update_fields=["used_at"])

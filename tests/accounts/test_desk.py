@@ -84,3 +84,13 @@ def test_a_new_account_needs_a_public_name(officer_client: Client) -> None:
 def test_citizens_cannot_open_the_desk(citizen_client: Client) -> None:
     assert citizen_client.get(reverse("accounts:desk")).status_code == 403
     assert citizen_client.get(reverse("accounts:desk_acts")).status_code == 403
+
+
+def test_a_desk_code_never_signs_in_a_staff_account(officer_client: Client) -> None:
+    from accounts.desk.services import login_code_issue
+    from accounts.roles import MODERATOR
+
+    staff = UserFactory(roles=[MODERATOR])
+    code = login_code_issue(officer=UserFactory(roles=[OFFICER]), person=staff, location="Otuzco")
+    response = Client().post(reverse("accounts:code_login"), {"code": code})
+    assert response.status_code == 400 and "_auth_user_id" not in Client().session
