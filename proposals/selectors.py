@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from math import ceil
@@ -113,8 +114,11 @@ def proposal_list(*, process: ProcessPage, filters: ProposalFilters) -> Any:
     proposals = proposals.select_related("author", "category", "district").order_by(
         *SORTS.get(filters.sort, SORTS["newest"])
     )
-    if filters.query:
-        return get_search_backend().search(filters.query, proposals, order_by_relevance=False)
+    # Words only: quotes and operators mean nothing to a citizen, and an unbalanced quote is a syntax
+    # error in SQLite's full-text search (a 500 for typing «"agua»).
+    words = " ".join(re.findall(r"\w+", filters.query or ""))
+    if words:
+        return get_search_backend().search(words, proposals, order_by_relevance=False)
     return proposals
 
 
