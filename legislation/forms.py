@@ -86,7 +86,9 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, proposals: Any, confirming: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposal"].queryset = proposals  # type: ignore[attr-defined]
+        self.fields["proposal"].queryset = proposals.select_related("process")  # type: ignore[attr-defined]
+        # Bills of different processes may share a title: the process tells them apart.
+        self.fields["proposal"].label_from_instance = lambda p: f"{p.title} ({p.process.title})"  # type: ignore[attr-defined]
         # At the confirmation the corrected sections come instead of the text.
         self.confirming = confirming
 

@@ -55,8 +55,10 @@ def _import(window: Window, tag: str) -> str:
     admin = window.page
     admin.goto("/admin/legislation/import/")
     bills = admin.get_by_label(label("bill"))
-    # An institutional bill of the demo (its process has no territorial scope: every demo citizen may amend).
-    value = bills.evaluate("(s) => [...s.options].find((o) => o.text.startsWith('Ley regional')).value")
+    # A proposal of the demo's water process (no territorial scope, its vote months ahead) is promoted to drafting.
+    value = bills.evaluate(
+        "(s) => [...s.options].find((o) => o.text.endsWith('(Ley regional de agua y riego 2027)')).value"
+    )
     bills.select_option(value=value)
     now = timezone.now()
     for name, days in (
