@@ -196,11 +196,11 @@ def test_a_bill_from_file_to_poll(open_window: Callable[..., Window]) -> None:
     admin.page.goto("/admin/polls/new/")
     admin.page.get_by_label(label("process")).select_option(label=process_title)
     title = f"Consulta sobre la ordenanza {tag}"
-    admin.page.get_by_label(re.compile("^title", re.I)).first.fill(title)
+    admin.page.locator("input[name=title]").fill(title)
     now = timezone.now()
-    admin.page.get_by_label(label("opens at")).fill((now + timedelta(days=30)).strftime("%Y-%m-%d %H:%M"))
-    admin.page.get_by_label(label("closes at")).fill((now + timedelta(days=37)).strftime("%Y-%m-%d %H:%M"))
-    admin.page.get_by_label(label("version of the bill put to the vote")).select_option(label=f"{bill_title} · v2")
+    admin.page.locator("input[name=opens_at]").fill((now + timedelta(days=30)).strftime("%Y-%m-%d %H:%M"))
+    admin.page.locator("input[name=closes_at]").fill((now + timedelta(days=37)).strftime("%Y-%m-%d %H:%M"))
+    admin.page.locator("select[name=version]").select_option(label=f"{bill_title} · v2")
     admin.page.get_by_role("button", name=re.compile("^(save|create)", re.I)).first.click()
     expect(admin.page.get_by_role("link", name=title).first, shown(admin.page)).to_be_visible()
     edit = admin.page.get_by_role("link", name=title).first.get_attribute("href") or ""
