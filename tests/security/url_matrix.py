@@ -225,29 +225,31 @@ ROUTES: dict[str, Route] = {
         POST="login login login redirect redirect 400 mfa",
     ),
     # --- proposals: the process page's routes (drafts and hidden proposals: their author and moderators) --
+    # A staff session without its second factor holds no role (has_role): on these public pages it is a citizen,
+    # so another's draft or hidden proposal is as missing for it (404) as for anyone.
     "process:index": Route(on="process", GET="ok", POST="ok"),
     "process:index_route": Route(on="process", GET="ok", POST="ok"),
     "process:proposal_submit": Route(on="process", GET="login ok ok ok ok ok ok", POST="login ok ok ok ok ok ok"),
     "process:proposal_detail": Route(
         on="proposal",
-        GET={"draft": "404 404 404 404 ok ok ok", "hidden": "404 404 404 404 ok ok ok", "published": "ok"},
-        POST={"draft": "404 404 404 404 ok ok ok", "hidden": "404 404 404 404 ok ok ok", "published": "ok"},
+        GET={"draft": "404 404 404 404 ok ok 404", "hidden": "404 404 404 404 ok ok 404", "published": "ok"},
+        POST={"draft": "404 404 404 404 ok ok 404", "hidden": "404 404 404 404 ok ok 404", "published": "ok"},
     ),
     "process:proposal_edit": Route(
         on="proposal",
-        GET={"draft": "404 404 404 404 403 403 403", "hidden": "404 404 404 404 403 403 403", "published": "403"},
-        POST={"draft": "404 404 404 404 403 403 403", "hidden": "404 404 404 404 403 403 403", "published": "403"},
+        GET={"draft": "404 404 404 404 403 403 404", "hidden": "404 404 404 404 403 403 404", "published": "403"},
+        POST={"draft": "404 404 404 404 403 403 404", "hidden": "404 404 404 404 403 403 404", "published": "403"},
     ),
     "process:proposal_withdraw": Route(
         on="proposal",
         GET={
-            "draft": "404 404 404 404 403 403 403",
-            "hidden": "404 404 404 404 403 403 403",
+            "draft": "404 404 404 404 403 403 404",
+            "hidden": "404 404 404 404 403 403 404",
             "published": "login 403 403 403 403 403 403",
         },
         POST={
-            "draft": "404 404 404 404 403 403 403",
-            "hidden": "404 404 404 404 403 403 403",
+            "draft": "404 404 404 404 403 403 404",
+            "hidden": "404 404 404 404 403 403 404",
             "published": "login 403 403 403 403 403 403",
         },
     ),
@@ -255,21 +257,21 @@ ROUTES: dict[str, Route] = {
         on="proposal",
         GET="405",
         POST={
-            "draft": "404 404 404 404 403 403 403",
-            "hidden": "404 404 404 404 403 403 403",
+            "draft": "404 404 404 404 403 403 404",
+            "hidden": "404 404 404 404 403 403 404",
             "published": "login 403 redirect 403 403 403 403",
         },
     ),
     "process:proposal_flag": Route(
         on="proposal",
         GET={
-            "draft": "404 404 404 404 403 403 403",
-            "hidden": "404 404 404 404 403 403 403",
+            "draft": "404 404 404 404 403 403 404",
+            "hidden": "404 404 404 404 403 403 404",
             "published": "login ok ok ok ok ok ok",
         },
         POST={
-            "draft": "404 404 404 404 403 403 403",
-            "hidden": "404 404 404 404 403 403 403",
+            "draft": "404 404 404 404 403 403 404",
+            "hidden": "404 404 404 404 403 403 404",
             "published": "login 400 400 400 400 400 400",
         },
     ),
@@ -277,8 +279,8 @@ ROUTES: dict[str, Route] = {
         on="proposal",
         GET="405",
         POST={
-            "draft": "404 404 404 404 redirect redirect redirect",
-            "hidden": "404 404 404 404 redirect redirect redirect",
+            "draft": "404 404 404 404 redirect redirect 404",
+            "hidden": "404 404 404 404 redirect redirect 404",
             "published": "login redirect redirect redirect redirect redirect redirect",
         },
     ),
@@ -286,13 +288,13 @@ ROUTES: dict[str, Route] = {
     "proposals:comment_create": Route(
         on="proposal",
         GET={
-            "draft": "login 404 404 404 redirect redirect redirect",
-            "hidden": "login 404 404 404 redirect redirect redirect",
+            "draft": "login 404 404 404 redirect redirect 404",
+            "hidden": "login 404 404 404 redirect redirect 404",
             "published": "login redirect redirect redirect redirect redirect redirect",
         },
         POST={
-            "draft": "login 404 404 404 400 400 400",
-            "hidden": "login 404 404 404 400 400 400",
+            "draft": "login 404 404 404 400 400 404",
+            "hidden": "login 404 404 404 400 400 404",
             "published": "login 400 400 400 400 400 400",
         },
     ),
@@ -342,73 +344,73 @@ ROUTES: dict[str, Route] = {
     ),
     # the SMS provider's webhook: no CSRF token, an HMAC signature instead (unsigned: 401)
     "proposals:sms_inbound": Route(on=None, GET="405", POST="401"),
-    # --- proposals: moderation screens in the Wagtail admin (moderators; officers are sent back) ----------
+    # --- proposals: moderation screens in the Wagtail admin (moderators; other staff refused with 403) -----
     "proposals_moderation:queue": Route(
-        on=None, GET="login login login redirect ok ok mfa", POST="login login login redirect ok ok mfa"
+        on=None, GET="login login login 403 ok ok mfa", POST="login login login 403 ok ok mfa"
     ),
     "proposals_moderation:all": Route(
-        on=None, GET="login login login redirect ok ok mfa", POST="login login login redirect ok ok mfa"
+        on=None, GET="login login login 403 ok ok mfa", POST="login login login 403 ok ok mfa"
     ),
     "proposals_moderation:detail": Route(
         on="moderation_proposal",
-        GET="login login login redirect ok ok mfa",
-        POST="login login login redirect ok ok mfa",
+        GET="login login login 403 ok ok mfa",
+        POST="login login login 403 ok ok mfa",
     ),
     "proposals_moderation:approve": Route(
         on="moderation_proposal",
         GET="login login login 405 405 405 mfa",
-        POST="login login login redirect redirect redirect mfa",
+        POST="login login login 403 redirect redirect mfa",
     ),
     "proposals_moderation:hide": Route(
         on="moderation_proposal",
         GET="login login login 405 405 405 mfa",
-        POST="login login login redirect 400 400 mfa",
+        POST="login login login 403 400 400 mfa",
     ),
     "proposals_moderation:restore": Route(
         on="moderation_proposal",
         GET="login login login 405 405 405 mfa",
-        POST="login login login redirect redirect redirect mfa",
+        POST="login login login 403 redirect redirect mfa",
     ),
     "proposals_moderation:dismiss_flags": Route(
         on="moderation_proposal",
         GET="login login login 405 405 405 mfa",
-        POST="login login login redirect redirect redirect mfa",
+        POST="login login login 403 redirect redirect mfa",
     ),
     "proposals_moderation:block": Route(
         on="moderation_proposal",
         GET="login login login 405 405 405 mfa",
-        POST="login login login redirect 400 400 mfa",
+        POST="login login login 403 400 400 mfa",
     ),
     "proposals_moderation:unblock": Route(
         on="moderation_proposal",
         GET="login login login 405 405 405 mfa",
-        POST="login login login redirect redirect redirect mfa",
+        POST="login login login 403 redirect redirect mfa",
     ),
     "proposals_moderation:institutional_bill": Route(
-        on=None, GET="login login login redirect redirect ok mfa", POST="login login login redirect redirect ok mfa"
+        on=None, GET="login login login 403 403 ok mfa", POST="login login login 403 403 ok mfa"
     ),
     "debate_moderation:queue": Route(
-        on=None, GET="login login login redirect ok ok mfa", POST="login login login redirect ok ok mfa"
+        on=None, GET="login login login 403 ok ok mfa", POST="login login login 403 ok ok mfa"
     ),
     "debate_moderation:hide": Route(
         on="moderation_comment",
         GET="login login login 405 405 405 mfa",
-        POST="login login login redirect redirect redirect mfa",
+        POST="login login login 403 redirect redirect mfa",
     ),
     "debate_moderation:restore": Route(
         on="moderation_comment",
         GET="login login login 405 405 405 mfa",
-        POST="login login login redirect redirect redirect mfa",
+        POST="login login login 403 redirect redirect mfa",
     ),
     "debate_moderation:dismiss": Route(
         on="moderation_comment",
         GET="login login login 405 405 405 mfa",
-        POST="login login login redirect redirect redirect mfa",
+        POST="login login login 403 redirect redirect mfa",
     ),
     "debate_moderation:block": Route(
         on="moderation_comment",
         GET="login login login 405 405 405 mfa",
-        POST="login login login redirect redirect redirect mfa",
+        POST="login login login 403 redirect redirect mfa",
     ),
     # --- votes: polls and ballots (only the verified citizen may vote, only while open) -----------------
     "votes:list": Route(on=None, GET="ok", POST="405"),
