@@ -585,3 +585,29 @@ def test_comments_pushed_live_into_an_open_page_do_not_run(browser: Browser) -> 
         problems += page.evaluate(_SCAN, "")
         context.close()
     assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.django_db
+def test_texted_payloads_keep_words_only_and_no_page_shows_text_messages(settings: Any) -> None:
+    """The SMS channel (proposals.offline.sms_inbound_handle): what a person texts is kept only as its first word
+    (letters and digits) and the reply is plain text for the phone, with a proposal's title unescaped in it. No page
+    renders the stored messages today (no admin, no snippet, no template): when one does, add its field above."""
+    from django.contrib import admin
+    from wagtail.snippets.models import get_snippet_models
+
+    from accounts.sms import InboundSms
+    from proposals.models import SmsInbound
+    from proposals.offline.services import sms_inbound_handle
+
+    settings.SMS_INBOUND_RATE_PER_HOUR = 10 * len(PAYLOADS)
+    person = VerifiedUserFactory(phone="+51987000999", phone_confirmed_at=timezone.now())
+    for n, payload in enumerate(PAYLOADS):
+        entry = sms_inbound_handle(message=InboundSms(message_id=f"xss-{n}", phone="+51987000999", text=payload))
+        assert entry.keyword.isalnum() or entry.keyword == "", entry.keyword
+        assert entry.keyword == entry.keyword.upper() and entry.keyword.isascii()
+    proposal = ProposalFactory(title=short(PAYLOADS[0], 150))
+    entry = sms_inbound_handle(
+        message=InboundSms(message_id="xss-support", phone=person.phone or "", text=f"APOYO {proposal.short_code}")
+    )
+    assert PAYLOADS[0][:60] in entry.reply, entry.reply  # plain text: an SMS is not HTML
+    assert SmsInbound not in admin.site._registry and SmsInbound not in get_snippet_models()
