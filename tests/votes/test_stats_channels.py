@@ -80,3 +80,9 @@ def test_the_api_publishes_the_channel_table_as_the_page_does(client: Client) ->
     table = next(t for t in process_channel_statistics(proposal.process, 10) if t.stage == SUPPORTING)
     assert rows[("supporting", "all", "all")]["participants"] == table.grand_total
     assert client.get("/api/v1/statistics/processes/999999/channels").status_code == 404
+
+
+def test_process_statistics_publish_the_bill_stages_too() -> None:
+    proposal = ProposalFactory()
+    stages = [table.stage for table in process_statistics(proposal.process, 10)]
+    assert stages == ["proposing", "supporting", "debating", "annotating", "amending", "voting"]

@@ -32,8 +32,8 @@ from votes.results.stats import (
     AREAS,
     DEBATING,
     GENDERS,
+    PROCESS_STAGES,
     PROPOSING,
-    STAGES,
     SUPPORTING,
     VOTING,
     Cell,
@@ -260,7 +260,7 @@ class ProcessFigures:
 def process_model(figures: ProcessFigures) -> DisclosureModel:
     """The process's own tables, plus everything its published polls show (fixed: already out), linked."""
     model = DisclosureModel()
-    for stage in STAGES:
+    for stage in PROCESS_STAGES:  # a process also publishes who annotated and amended its bills' texts
         _counted_grid(
             model,
             f"p:{stage}",

@@ -37,6 +37,7 @@ from votes.results.stats import (
     AREAS,
     GENDER_LABELS,
     GENDERS,
+    PROCESS_STAGES,
     STAGE_LABELS,
     STAGES,
     Counts,
@@ -239,9 +240,9 @@ def publication_of(
 
 
 def process_statistics(process: ProcessPage, threshold: int) -> list[StageStats]:
-    """A process's stages (voting: polls with published results only), as published."""
+    """A process's stages as published (voting: published polls only; annotating and amending: its bills)."""
     figures, decision = process_decision(process, threshold)
-    return [_stage_stats(stage, figures.stages[stage], figures.eligible, decision) for stage in STAGES]
+    return [_stage_stats(stage, figures.stages[stage], figures.eligible, decision) for stage in PROCESS_STAGES]
 
 
 @dataclass(frozen=True)
