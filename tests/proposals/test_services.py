@@ -140,7 +140,7 @@ def test_block_and_unblock(django_capture_on_commit_callbacks: Any) -> None:
     services.user_block(user=author, actor=moderator, reason="Spam")
     with pytest.raises(ValidationError):
         services.user_block(user=author, actor=moderator, reason="Spam")
-    with pytest.raises(ValidationError):
+    with pytest.raises(NotAllowed):  # a moderator is staff: only an administrator blocks staff (issue 13 item 5)
         services.user_block(user=moderator, actor=moderator, reason="yo")
     services.user_unblock(user=author, actor=moderator)
     assert author.blocked_at is None
