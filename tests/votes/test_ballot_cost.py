@@ -28,10 +28,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 # Session, user, poll, census record (+ whether they voted). The confirmation reads the
 # user again (fresh, for the rules, with whether they voted) and makes the three inserts.
 # The paper (questions, options) of an opened poll is read once per process; the header
-# leaves out role links (a groups query) on these pages.
-FORM_QUERIES = 4
-REVIEW_QUERIES = 4
-CONFIRM_QUERIES = 7
+# leaves out role links (a groups query) on these pages. The header's unread-notifications
+# badge is one indexed count on every step (the confirmation renders the receipt page).
+FORM_QUERIES = 5
+REVIEW_QUERIES = 5
+CONFIRM_QUERIES = 8
 PAPER_QUERIES = 2
 # Once a second per poll a cast also looks whether a turnout dashboard needs telling:
 # the poll's process (its scope) and the census stamp.
