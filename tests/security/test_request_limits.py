@@ -123,8 +123,9 @@ def gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         WEB_CONCURRENCY="2",
         GUNICORN_TIMEOUT="4",
         GUNICORN_GRACEFUL_TIMEOUT="2",
-        PROMETHEUS_MULTIPROC_DIR="",
+        PROMETHEUS_MULTIPROC_DIR=str(workdir / "metrics"),  # never the checkout: metric files stay in the test's folder
     )
+    (workdir / "metrics").mkdir()
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c", "decide/gunicorn.conf.py", "decide.wsgi"],
         cwd=ROOT,
@@ -160,7 +161,10 @@ def test_gunicorn_answers_a_10_mb_post_with_a_413_page_not_a_reset(gunicorn: str
     body = b"body=" + b"x" * 10_000_000
     connection = http.client.HTTPConnection("127.0.0.1", _port(gunicorn), timeout=30)
     connection.request(
-        "POST", "/accounts/login/", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        "POST",
+        "/accounts/login/",
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "en"},
     )
     response = connection.getresponse()
 
