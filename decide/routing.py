@@ -4,8 +4,8 @@ from typing import Any
 
 from django.urls import re_path
 
-from notifications.routing import websocket_urlpatterns as notification_routes
 from legislation.routing import websocket_urlpatterns as legislation_routes
+from notifications.routing import websocket_urlpatterns as notification_routes
 from proposals.routing import websocket_urlpatterns as proposal_routes
 from votes.consumers import PollViewerConsumer, TurnoutConsumer
 

@@ -357,7 +357,7 @@ CENSUS_VERIFY_RATE_USER = env_rate("CENSUS_VERIFY_RATE_USER", "5/h")
 CENSUS_VERIFY_RATE_IP = env_rate("CENSUS_VERIFY_RATE_IP", "30/h")
 CENSUS_VERIFY_SMS = env_bool("CENSUS_VERIFY_SMS", False)
 SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "accounts.sms.console.ConsoleSMSGateway")
-# The HTTP provider (accounts.sms.http.HttpSMSGateway): where to post, its token, the secret that signs inbound messages.
+# The HTTP provider (accounts.sms.http.HttpSMSGateway): where to post, its token, the secret signing inbound texts.
 SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
 SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "5"))
