@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import CensusRecord, LoginCode, User
 from accounts.permissions import can_assist_verification
-from accounts.second_factor import is_staff_member
+from accounts.roles import is_staff_member
 from accounts.selectors import census_record_lookup
 from accounts.sms import phone_normalise
 from decide.refusals import Conflict, Invalid, NotAllowed
