@@ -197,6 +197,9 @@ def test_a_bill_from_file_to_poll(open_window: Callable[..., Window]) -> None:
     admin.page.get_by_label(label("process")).select_option(label=process_title)
     title = f"Consulta sobre la ordenanza {tag}"
     admin.page.locator("input[name=title]").fill(title)
+    # Content in the region's language (the defaults come in the administrator's interface language).
+    admin.page.get_by_label(label("first question")).fill(f"¿Aprueba la versión 2 de «{bill_title}»?")
+    admin.page.get_by_label(label("options")).fill("Sí\nNo\nAbstención")
     now = timezone.now()
     admin.page.locator("input[name=opens_at]").fill((now + timedelta(days=30)).strftime("%Y-%m-%d %H:%M"))
     admin.page.locator("input[name=closes_at]").fill((now + timedelta(days=37)).strftime("%Y-%m-%d %H:%M"))

@@ -119,7 +119,9 @@ def verify_against_census(page: Page, log: PageLog, person_index: int, tag: str)
     page.get_by_label(label("identity document number")).fill(person.document)
     page.get_by_label(label("birth date")).fill(person.birth_date)
     button(page, "verify")
-    expect(page.get_by_role("status"), shown(page)).to_contain_text(re.compile("verified citizen", re.I))
+    expect(page.get_by_role("main").get_by_role("status").first, shown(page)).to_contain_text(
+        re.compile("verified citizen", re.I)
+    )
     check_page(page, log, f"2 verified {tag}")
 
 
