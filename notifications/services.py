@@ -61,7 +61,11 @@ def notify(
     request; never sends inside it.
     """
     kind = Kind(kind)
-    clean_params = {str(name): value for name, value in (params or {}).items()}
+    # NUL cannot be stored in PostgreSQL text or JSON (a title written past the forms could carry one).
+    clean_params = {
+        str(name): value.replace("\x00", "") if isinstance(value, str) else value
+        for name, value in (params or {}).items()
+    }
     for name, value in clean_params.items():
         if not isinstance(value, str | int) or isinstance(value, bool):
             raise TypeError(f"notify params must be str or int, {name} is {type(value).__name__}")

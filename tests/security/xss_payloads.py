@@ -7,6 +7,8 @@ expression to SSTI_PRODUCT. tests/security/xss.py renders pages and fails on any
 
 from __future__ import annotations
 
+import os
+
 # {{7777*7777}} and friends: a template engine that evaluates user text would print this number.
 SSTI_PRODUCT = "60481729"
 
@@ -174,6 +176,11 @@ _POLYGLOTS = [
 PAYLOADS: tuple[str, ...] = tuple(
     _CLASSIC + _HANDLERS + _SVG_MATH + _URLS + _ENTITIES_UNICODE + _BREAKOUTS + _TEMPLATES + _POLYGLOTS
 )
+
+if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+    # PostgreSQL stores no NUL in text or JSON, and every form refuses it (Django's null-character
+    # validator); writers that go straight to the models get the payload with the NUL taken out.
+    PAYLOADS = tuple(dict.fromkeys(p.replace("\x00", "") for p in PAYLOADS))
 
 assert len(PAYLOADS) >= 100, len(PAYLOADS)
 assert len(set(PAYLOADS)) == len(PAYLOADS), "duplicate payloads"
