@@ -6,6 +6,7 @@ Runs inside the harness process after django.setup() (production settings, the b
 from __future__ import annotations
 
 import random
+import secrets
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
@@ -24,8 +25,19 @@ DOC_AUTHORS = 70_000_000
 TIMINGS: dict[str, float] = {}  # phases of the last cast_ballots, for the log
 
 
+class _PerRow:
+    """A callable default (a random short code, a UUID): called once for each row, never shared by all rows."""
+
+    def __init__(self, make: Any) -> None:
+        self.make = make
+
+
 def _fill(model: type[models.Model], given: Sequence[str]) -> tuple[list[str], list[Any]]:
-    """Columns for every concrete field, with defaults for the ones not given (fields other work may add)."""
+    """Columns for every concrete field, with defaults for the ones not given (fields other work may add).
+
+    A unique field with a callable default (Proposal.short_code) gets a fresh value per row: one value
+    for a whole COPY would break its unique constraint at the second row.
+    """
     now = timezone.now()
     columns: list[str] = []
     defaults: list[Any] = []
@@ -37,6 +49,8 @@ def _fill(model: type[models.Model], given: Sequence[str]) -> tuple[list[str], l
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             value: Any = now
+        elif field.has_default() and callable(field.default) and field.unique:
+            value = _PerRow(field.get_default)
         elif field.has_default():
             value = field.get_default()
             if isinstance(value, dict | list):
@@ -66,7 +80,7 @@ def copy_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[S
     count = 0
     with raw.cursor() as cur, cur.copy(sql) as copy:
         for row in rows:
-            copy.write_row((*row, *extra_vals))
+            copy.write_row((*row, *(v.make() if isinstance(v, _PerRow) else v for v in extra_vals)))
             count += 1
     return count
 
@@ -179,10 +193,9 @@ def verified_users(n: int, *, first_document: int, seed: int, prefix: str) -> li
     auth_hash = User(password=password).get_session_auth_hash()
     store = SessionStore()
     expire = now + timedelta(days=1)
-    rng = random.Random(seed)
     sessions = []
     for i in range(n):
-        key = f"{rng.getrandbits(128):032x}"
+        key = secrets.token_hex(16)  # not from the seed: two figures with one seed would share keys
         data = store.encode(
             {
                 "_auth_user_id": str(first_user + i),
@@ -315,6 +328,8 @@ def poll(process: Any, *, open_now: bool, options: Sequence[str] = ("Sí", "No",
 def _insert_select(model: type[models.Model], columns: Sequence[str], select: str, params: Sequence[Any]) -> str:
     """`INSERT INTO table (columns + defaulted fields) SELECT ...`: one statement, no round trips."""
     extra_cols, extra_vals = _fill(model, columns)
+    if any(isinstance(v, _PerRow) for v in extra_vals):
+        raise ValueError(f"{model.__name__} has a per-row default; give it in the SELECT")
     cols = [_column(model, c) for c in columns] + extra_cols
     select_list, _, rest = select.partition(" FROM ")
     placeholders = "".join(", %s" for _ in extra_vals)
