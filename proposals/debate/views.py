@@ -190,6 +190,11 @@ def comment_create(request: HttpRequest, proposal_id: int) -> HttpResponse:
 def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment(request, comment_id)
     title, submit = _("Edit your comment"), _("Save changes")
+    # The same rule on GET as on POST, and before the form is read: whoever may not edit the comment is
+    # told so (403), not shown what was wrong with a text they may not send (400). The service checks
+    # again under the row lock.
+    if refusal := comment_edit_refusal(request.user, comment):
+        return _refusal_page(request, NotAllowed(refusal), comment)
     if request.method == "POST":
         if limited := _rate_limited(request):
             return limited
@@ -205,9 +210,6 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
                 author=_account(request), comment=comment, body=data["body"], stance=data["stance"]
             ),
         )
-    # The same rule on GET as on POST: the form carries the text, so it opens only for who may edit it now.
-    if refusal := comment_edit_refusal(request.user, comment):
-        return _refusal_page(request, NotAllowed(refusal), comment)
     form = CommentEditForm(initial={"body": comment.body, "stance": comment.stance})
     return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
 

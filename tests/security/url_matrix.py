@@ -304,7 +304,7 @@ ROUTES: dict[str, Route] = {
     ),
     # Item 4: the edit and delete forms opened (and showed the text) for anyone. Today an empty POST to the
     # edit form is validated before the author predicate (400): the predicate must come first (403).
-    "proposals:comment_edit": Route(on="comment", GET="login 403", POST="login 403!4"),
+    "proposals:comment_edit": Route(on="comment", GET="login 403", POST="login 403"),
     "proposals:comment_delete": Route(on="comment", GET="login 403", POST="login 403"),
     "proposals:comment_react": Route(
         on="comment", GET="405", POST="login redirect redirect redirect redirect redirect redirect"
