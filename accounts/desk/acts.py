@@ -33,13 +33,21 @@ def desk_acts() -> list[DeskAct]:
 # Audit actions that are acts for a person at a desk (the acts view lists them).
 ACT_ACTIONS_PREFIXES = ("desk.", "assisted.")
 
-# How each act reads in the acts list; an app registering an act adds its label.
-ACT_LABELS: dict[str, str | Promise] = {
+# How each act reads in the acts list; an app recording acts of its own adds their labels with
+# act_label_register (the dictionary stays private to this module).
+_ACT_LABELS: dict[str, str | Promise] = {
     "desk.lookup": _("Looked up a person (not found or account closed)"),
     "desk.person_registered": _("Opened an account for a person"),
     "desk.person_found": _("Found a person's account and gave a sign-in code"),
 }
 
 
+def act_label_register(action: str, label: str | Promise) -> None:
+    """How the audit action `action` (prefixed "desk." or "assisted.") reads in the acts list."""
+    if not action.startswith(ACT_ACTIONS_PREFIXES):
+        raise ValueError(f"{action!r} is not a desk act: its name starts with one of {ACT_ACTIONS_PREFIXES}")
+    _ACT_LABELS[action] = label
+
+
 def act_label(action: str) -> str:
-    return str(ACT_LABELS.get(action, action))
+    return str(_ACT_LABELS.get(action, action))

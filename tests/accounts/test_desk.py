@@ -94,3 +94,11 @@ def test_a_desk_code_never_signs_in_a_staff_account(officer_client: Client) -> N
     code = login_code_issue(officer=UserFactory(roles=[OFFICER]), person=staff, location="Otuzco")
     response = Client().post(reverse("accounts:code_login"), {"code": code})
     assert response.status_code == 400 and "_auth_user_id" not in Client().session
+
+
+def test_an_app_names_its_desk_acts_through_the_register_and_only_desk_acts() -> None:
+    from accounts.desk.acts import act_label, act_label_register
+
+    assert act_label("assisted.support") != "assisted.support"  # proposals registered its label
+    with pytest.raises(ValueError, match="not a desk act"):
+        act_label_register("poll.published", "Published a poll")
