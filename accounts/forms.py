@@ -8,12 +8,38 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from .display_names import DISPLAY_NAME_MAX, DISPLAY_NAME_MIN, display_name_clean
 from .models import User
+from .services import signup_complete
+
+
+class DisplayNameField(forms.CharField):
+    """A public name: plain text, 2 to 80 characters, no email address in it (accounts.display_names)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # From the model field: its generated default is no initial value to offer, and needs no hidden copy.
+        for model_only in ("initial", "show_hidden_initial", "help_text", "label", "max_length"):
+            kwargs.pop(model_only, None)
+        super().__init__(
+            label=_("Public name"),
+            max_length=DISPLAY_NAME_MAX,
+            help_text=_(
+                "Everyone sees it beside your proposals and comments. Your first name or a pseudonym is fine; "
+                "your email is never shown."
+            ),
+            **kwargs,
+        )
+        self.widget.attrs.update({"autocomplete": "nickname", "minlength": str(DISPLAY_NAME_MIN)})
+
+    def clean(self, value: Any) -> str:
+        return display_name_clean(super().clean(value))
 
 
 class SignupLanguageForm(forms.Form):
-    """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the language of every message to this person."""
+    """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the public name, and the language of every
+    message to this person."""
 
+    display_name = DisplayNameField()
     preferred_language = forms.ChoiceField(
         label=_("Language of the messages we send you"), choices=settings.LANGUAGES, required=False
     )
@@ -25,17 +51,16 @@ class SignupLanguageForm(forms.Form):
     def signup(self, request: Any, user: User) -> None:
         """Called by allauth after it saves the new account."""
         chosen = self.cleaned_data.get("preferred_language") or translation.get_language() or settings.LANGUAGE_CODE
-        user.preferred_language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        user.save(update_fields=["preferred_language"])
+        signup_complete(user=user, display_name=self.cleaned_data["display_name"], preferred_language=chosen)
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]  # subscripting fails at runtime without django_stubs_ext
     class Meta:
         model = User
         fields = ["display_name", "preferred_language", "declared_gender", "declared_district"]
+        field_classes = {"display_name": DisplayNameField}
         help_texts = {
             "preferred_language": _("Notifications, emails and text messages reach you in this language."),
-            "display_name": _("Shown beside your proposals and comments. Leave empty to use the start of your email."),
             "declared_gender": _("Optional. Only used, anonymously, to check that everyone takes part equally."),
             "declared_district": _("Optional. Once you verify against the census, the census data is used instead."),
         }

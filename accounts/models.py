@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .display_names import DISPLAY_NAME_MAX, display_name_generate
+
 
 class Area(models.TextChoices):
     RURAL = "rural", _("Rural")
@@ -106,7 +108,8 @@ class User(AbstractUser):
     # NULL, not "", for accounts without email: unique ignores NULLs, so many can have none.
     # Nullable on purpose (AbstractUser says str): a person signed up at an officer's desk may have no email.
     email = models.EmailField(_("email address"), unique=True, null=True, blank=True)  # type: ignore[assignment]
-    display_name = models.CharField(_("public name"), max_length=80, blank=True)
+    # Chosen at sign-up; never derived from the email (accounts.display_names says why).
+    display_name = models.CharField(_("public name"), max_length=DISPLAY_NAME_MAX, default=display_name_generate)
     census_record = models.OneToOneField(
         CensusRecord,
         verbose_name=_("census record"),
@@ -153,6 +156,7 @@ class User(AbstractUser):
                 name="user_confirmed_phone_exists",
             ),
             models.CheckConstraint(condition=~Q(email=""), name="user_email_null_not_empty"),
+            models.CheckConstraint(condition=~Q(display_name=""), name="user_display_name_not_empty"),
         ]
 
     @property
@@ -165,7 +169,7 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return self.display_name or (self.email or "").split("@", 1)[0] or str(_("Citizen"))
+        return self.display_name or str(_("Participant"))
 
     @property
     def sms_phone(self) -> str | None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.db import transaction
 
 from .audit import audit_record
+from .display_names import display_name_generate
 from .models import DeclaredGender, District, User
 
 
@@ -32,6 +34,17 @@ def profile_update(
 
 
 @transaction.atomic
+def signup_complete(*, user: User, display_name: str, preferred_language: str) -> User:
+    """What allauth's sign-up form adds to the new account: the public name chosen, the language of its messages."""
+    user.display_name = display_name
+    known = preferred_language in dict(settings.LANGUAGES)
+    user.preferred_language = preferred_language if known else settings.LANGUAGE_CODE
+    user.full_clean(exclude=["password", "username", "email"])
+    user.save(update_fields=["display_name", "preferred_language"])
+    return user
+
+
+@transaction.atomic
 def account_delete(*, user: User) -> None:
     """Anonymise rather than delete rows: proposals and comments others replied to stay readable.
 
@@ -41,7 +54,7 @@ def account_delete(*, user: User) -> None:
     audit_record(actor=user, action="account.delete", target=user)
     user.email = f"deleted-{user.pk}@invalid.decide"
     user.username = f"deleted-{user.pk}"
-    user.display_name = ""
+    user.display_name = display_name_generate()  # a new neutral name: nothing links it to the old one
     user.first_name = user.last_name = ""
     user.declared_gender = ""
     user.declared_district = None

@@ -15,9 +15,15 @@ from accounts.models import User
 def test_sign_up_confirm_sign_in_and_switch_language(client: Client) -> None:
     response = client.post(
         "/accounts/signup/",
-        {"email": "ana@example.org", "password1": "Quipu-Trujillo-2027", "password2": "Quipu-Trujillo-2027"},
+        {
+            "email": "ana@example.org",
+            "display_name": "Ana de Otuzco",
+            "password1": "Quipu-Trujillo-2027",
+            "password2": "Quipu-Trujillo-2027",
+        },
     )
     assert response.status_code == 302
+    assert User.objects.get(email="ana@example.org").public_name == "Ana de Otuzco"
     assert len(mail.outbox) == 1
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", mail.outbox[0].body)
     assert link is not None

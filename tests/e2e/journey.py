@@ -32,6 +32,7 @@ def sign_up(page: Page, server: LiveServer, email: str, password: str = PASSWORD
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("sign up", re.I)).click()
     page.get_by_label(label("email")).fill(email)
+    page.get_by_label(label("public name")).fill(f"Vecina {secrets.randbelow(1000)}")
     page.get_by_label(re.compile(r"^\s*password(?!.*again)", re.I)).fill(password)
     page.get_by_label(re.compile(r"password.*again", re.I)).fill(password)
     button(page, "sign up")

@@ -31,6 +31,7 @@ def test_citizen_signs_up_confirms_email_and_signs_in(
     page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("sign up", re.I)).click()
     check_page(page, log, f"sign up {tag}")
     page.get_by_label(label("email")).fill(email)
+    page.get_by_label(label("public name")).fill(f"Ana {tag}")
     page.get_by_label(re.compile(r"^\s*password(?!.*again)", re.I)).fill(PASSWORD)
     page.get_by_label(re.compile(r"password.*again", re.I)).fill(PASSWORD)
     button(page, "sign up")

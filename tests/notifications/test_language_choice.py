@@ -19,6 +19,7 @@ def test_sign_up_records_the_chosen_language() -> None:
         "/accounts/signup/",
         {
             "email": "nueva@example.org",
+            "display_name": "Nueva",
             "password1": "a-long-pass-phrase-9",
             "password2": "a-long-pass-phrase-9",
             "preferred_language": "fr",
@@ -31,7 +32,12 @@ def test_sign_up_records_the_chosen_language() -> None:
 def test_sign_up_without_a_choice_takes_the_page_language() -> None:
     Client().post(
         "/accounts/signup/",
-        {"email": "otra@example.org", "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"},
+        {
+            "email": "otra@example.org",
+            "display_name": "Otra",
+            "password1": "a-long-pass-phrase-9",
+            "password2": "a-long-pass-phrase-9",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert User.objects.get(email="otra@example.org").preferred_language == "en"
