@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import login_views
+from cms import views as cms_views
 from decide import metrics, views
 from decide.api import api, api_docs
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The site identity: its colours as a stylesheet, and the favicon browsers ask for unprompted.
+    path("favicon.ico", cms_views.favicon, name="favicon"),
+    path("", include("cms.urls")),
     # One sign-in path (allauth's): the admins' own login forms only send people there.
     path("admin/login/", login_views.to_allauth_login, name="admin_login_elsewhere"),
     path("django-admin/login/", login_views.to_allauth_login, name="django_admin_login_elsewhere"),

@@ -59,7 +59,9 @@ def test_an_officer_brings_offline_people_in(demo_server: LiveServer, open_windo
     # The officer, without JavaScript, registers Rosa (no email) and supports on her behalf.
     officer = open_window(javascript=False)
     sign_in(officer.page, "officer@demo.decide", "demo-officer-pass")
-    officer.page.get_by_role("navigation", name="Main").get_by_role("link", name="Officer desk").click()
+    main_nav = officer.page.get_by_role("navigation", name="Main")
+    main_nav.locator("summary").click()  # on a phone the sections fold into the "Menu" disclosure
+    main_nav.get_by_role("link", name="Officer desk").click()
     check_page(officer.page, officer.log, "15 officer desk")
     rosa = OFFLINE_CENSUS[0]
     officer.page.get_by_label(label("identity document number")).fill(rosa.document)

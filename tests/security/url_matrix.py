@@ -139,6 +139,9 @@ ROUTES: dict[str, Route] = {
     "metrics": Route(on=None, GET="ok", POST="405"),
     "set_language": Route(on=None, GET="redirect", POST="redirect"),
     "api_docs": Route(on=None, GET="ok", POST="405"),
+    # --- cms: the site identity's colour stylesheet and the favicon (a redirect to the logo or the default mark)
+    "favicon": Route(on=None, GET="redirect", POST="405"),
+    "cms:identity_css": Route(on=None, GET="ok", POST="405"),
     # --- allauth, sampled (signed-in people are sent on from the sign-in and sign-up forms) --------------
     "account_login": Route(
         on=None,
