@@ -1,31 +1,18 @@
-/* Live debate: applies a proposal's live events to the page. The page works without it;
-   this only saves the reload. Server-rendered HTML comes in the event, in every site language. */
+/* Live debate: applies a proposal's live events to the page (the socket itself: live-socket.js).
+   The page works without it; this only saves the reload. Server-rendered HTML comes in the event,
+   in every site language. */
 (function () {
   "use strict";
   var section = document.getElementById("debate");
-  if (!section || !("WebSocket" in window) || !("content" in document.createElement("template"))) return;
+  var live = window.DecideLive;
+  if (!section || !live || !live.supported()) return;
 
   var statusLine = section.querySelector("[data-role=live-status]");
   var thread = section.querySelector("[data-role=thread]");
   var countNode = section.querySelector("[data-role=comment-count]");
-  var lang = (document.documentElement.lang || "es").toLowerCase();
-  var lastId = parseInt(section.getAttribute("data-last-event"), 10) || 0;
+  var pick = live.pick;
   var canPost = section.getAttribute("data-can-post") === "true";
   var tokenInput = document.querySelector("input[name=csrfmiddlewaretoken]");
-  var applied = {};
-  var delay = 1000;
-  var MAX_DELAY = 30000;
-  var socket = null;
-  var retry = null;
-
-  function setStatus(name) {
-    if (statusLine) statusLine.textContent = section.getAttribute("data-status-" + name) || "";
-  }
-
-  function pick(html) {
-    if (typeof html === "string") return html;
-    return html[lang] || html[lang.slice(0, 2)] || html[Object.keys(html)[0]] || "";
-  }
 
   function build(html) {
     var template = document.createElement("template");
@@ -131,10 +118,7 @@
     },
     /* The proposal page marks these with ids; this page shows a single proposal. */
     "proposal.supports": function (d) { setText("#support-count", String(d.count)); },
-    "proposal.status": function (d) {
-      var labels = d.labels || {};
-      setText("#proposal-status", labels[lang] || labels[lang.slice(0, 2)] || d.label);
-    },
+    "proposal.status": function (d) { setText("#proposal-status", pick(d.labels) || d.label); },
     "debate.locked": function (d) {
       var notice = section.querySelector("[data-role=lock-notice]");
       if (notice) notice.innerHTML = pick(d.message);
@@ -156,38 +140,5 @@
     }
   };
 
-  function onMessage(message) {
-    var event;
-    try { event = JSON.parse(message.data); } catch (error) { return; }
-    if (!event || typeof event !== "object") return;
-    if (event.id) {
-      if (applied[event.id]) return;
-      applied[event.id] = true;
-      if (event.id > lastId) lastId = event.id;
-    }
-    var handler = handlers[event.kind];
-    if (handler) handler(event.data || {});
-  }
-
-  function connect() {
-    retry = null;
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var url = scheme + window.location.host + section.getAttribute("data-ws-path") + "?last_event_id=" + lastId;
-    socket = new WebSocket(url);
-    socket.onopen = function () { delay = 1000; setStatus("live"); };
-    socket.onmessage = onMessage;
-    socket.onclose = function (event) {
-      socket = null;
-      if (event.code === 4403 || event.code === 4404 || event.code === 4400) { setStatus("offline"); return; }
-      setStatus("reconnecting");
-      // Exponential back-off with jitter, so a restarted server is not hit by every page at once.
-      retry = window.setTimeout(connect, delay + Math.floor(Math.random() * delay / 2));
-      delay = Math.min(delay * 2, MAX_DELAY);
-    };
-  }
-
-  window.addEventListener("online", function () {
-    if (retry) { window.clearTimeout(retry); delay = 1000; connect(); }
-  });
-  connect();
+  live.open(section, statusLine, handlers);
 })();

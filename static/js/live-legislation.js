@@ -7,12 +7,6 @@
   if (!root) return;
   var statusLine = document.querySelector("[data-role=live-status]");
   var versionNotice = document.querySelector("[data-role=version-notice]");
-  var lang = (document.documentElement.lang || "es").toLowerCase();
-  var lastId = parseInt(root.getAttribute("data-last-event"), 10) || 0;
-  var applied = {};
-  var delay = 1000;
-  var MAX_DELAY = 30000;
-  var retry = null;
 
   /* --- the passage a reader selects ---------------------------------------------------- */
   function articleOf(node) {
@@ -44,17 +38,10 @@
   document.addEventListener("mouseup", quoteSelection);
   document.addEventListener("keyup", function (event) { if (event.shiftKey) quoteSelection(); });
 
-  /* --- live events ------------------------------------------------------------------ */
-  if (!("WebSocket" in window) || !("content" in document.createElement("template"))) return;
-
-  function setStatus(name) {
-    if (statusLine) statusLine.textContent = root.getAttribute("data-status-" + name) || "";
-  }
-
-  function pick(values) {
-    if (typeof values === "string") return values;
-    return values[lang] || values[lang.slice(0, 2)] || values[Object.keys(values)[0]] || "";
-  }
+  /* --- live events (the socket itself: live-socket.js) --------------------------------- */
+  var live = window.DecideLive;
+  if (!live || !live.supported()) return;
+  var pick = live.pick;
 
   function sectionNode(key) {
     return document.querySelector("[data-section=\"" + String(key).replace(/[^0-9a-f-]/g, "") + "\"]");
@@ -95,34 +82,5 @@
     "debate.resync": function () { window.location.reload(); }
   };
 
-  function onMessage(message) {
-    var event;
-    try { event = JSON.parse(message.data); } catch (error) { return; }
-    if (!event || typeof event !== "object") return;
-    if (event.id) {
-      if (applied[event.id]) return;
-      applied[event.id] = true;
-      if (event.id > lastId) lastId = event.id;
-    }
-    var handler = handlers[event.kind];
-    if (handler) handler(event.data || {});
-  }
-
-  function connect() {
-    retry = null;
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + root.getAttribute("data-ws-path") + "?last_event_id=" + lastId);
-    socket.onopen = function () { delay = 1000; setStatus("live"); };
-    socket.onmessage = onMessage;
-    socket.onclose = function (event) {
-      if (event.code === 4403 || event.code === 4404 || event.code === 4400) { setStatus("offline"); return; }
-      setStatus("reconnecting");
-      retry = window.setTimeout(connect, delay + Math.floor(Math.random() * delay / 2));
-      delay = Math.min(delay * 2, MAX_DELAY);
-    };
-  }
-  window.addEventListener("online", function () {
-    if (retry) { window.clearTimeout(retry); delay = 1000; connect(); }
-  });
-  connect();
+  live.open(root, statusLine, handlers);
 })();

@@ -63,7 +63,12 @@ def test_two_windows_see_each_others_comments_and_a_hidden_one_disappears() -> N
             viewer = browser.new_context(locale="en-US")
             pages = []
             for context in (writer, viewer):
-                context.route("**/static/js/live-debate.js", lambda route: route.fulfill(path=str(LIVE_JS)))
+                context.route(
+                    "**/static/js/live-*.js",
+                    lambda route: route.fulfill(
+                        path=str(LIVE_JS.parent / route.request.url.split("?")[0].rsplit("/", 1)[-1])
+                    ),
+                )
                 pages.append(context.new_page())
             writing, watching = pages
             errors: list[str] = []

@@ -565,7 +565,10 @@ def test_comments_pushed_live_into_an_open_page_do_not_run(browser: Browser) -> 
             ";document.addEventListener('securitypolicyviolation',"
             "e=>window.__xss.push('CSP '+e.violatedDirective),true)"
         )
-        context.route("**/static/js/live-debate.js", lambda route: route.fulfill(path=str(LIVE_JS)))
+        context.route(
+            "**/static/js/live-*.js",
+            lambda route: route.fulfill(path=str(LIVE_JS.parent / route.request.url.split("?")[0].rsplit("/", 1)[-1])),
+        )
         page = context.new_page()
 
         def on_dialog(dialog: Dialog) -> None:
