@@ -9,6 +9,11 @@ class DecideConfig(AppConfig):
     name = "decide"
     verbose_name = "Decide"
 
+    def ready(self) -> None:
+        from .cache_pages import connect_signals
+
+        connect_signals()  # Wagtail's publishing drops cached anonymous pages (decide.cache_pages)
+
 
 class SuperuserAdminConfig(admin_apps.AdminConfig):
     """The Django admin with its site replaced: superusers only, no login form of its own (decide.admin_site)."""

@@ -15,6 +15,7 @@ from typing import ClassVar, Literal, Self
 from django.conf import settings
 from django.utils import translation
 
+from decide.cache_pages import touch_after_commit
 from decide.live.publish import LiveEvent, encode_live_event, send_after_commit
 
 from .models import Comment, Proposal, ProposalEvent
@@ -138,7 +139,14 @@ def publish(proposal: Proposal, event: ProposalLiveEvent) -> ProposalEvent:
     row.text = encode_live_event(event, event_id=row.pk)
     row.save(update_fields=["text"])
     send_after_commit(proposal.live_group, row.text, event_id=row.pk)
+    # The process's list shows the proposal too (its count, status, presence): its cached pages go stale.
+    touch_after_commit(process_cache_scope(proposal.process_id))
     return row
+
+
+def process_cache_scope(process_id: int) -> str:
+    """The page-cache scope of a process's own pages (decide.cache_pages), changed by any of its proposals' events."""
+    return f"process.{process_id}"
 
 
 def support_count_changed(proposal: Proposal) -> ProposalEvent:

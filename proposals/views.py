@@ -14,10 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
+from decide.cache_pages import depends_on
 from decide.middleware import refusal_response
 from decide.refusals import Invalid, NotAllowed, Refused
 
 from . import permissions, selectors, services
+from .events import process_cache_scope
 from .forms import ProposalFilterForm, ProposalForm, ReasonForm
 from .models import Phase, ProcessPage, Proposal
 
@@ -59,6 +61,7 @@ def _bind_errors(form: Any, error: ValidationError) -> None:
 
 def process_index(request: HttpRequest, page: ProcessPage) -> HttpResponse:
     """The process: intro, calendar, and its proposals (search, filters, sort, pages)."""
+    depends_on(request, process_cache_scope(page.pk))  # anonymous visitors may get it from the cache
     form = ProposalFilterForm(request.GET or None)
     filters = selectors.ProposalFilters()
     if form.is_bound and form.is_valid():
@@ -105,6 +108,8 @@ def _phase_rows(page: ProcessPage, now_phases: list[Phase]) -> list[dict[str, An
 
 
 def proposal_detail(request: HttpRequest, page: ProcessPage, proposal_id: int) -> HttpResponse:
+    # Anonymous visitors may get it from the cache: its events and its process's drop it.
+    depends_on(request, f"proposal.{proposal_id}", process_cache_scope(page.pk))
     proposal = selectors.proposal_for_viewer(process=page, proposal_id=proposal_id, user=request.user)
     user = request.user
     support = selectors.user_support(user=user, proposal=proposal)

@@ -19,6 +19,8 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from decide.cache_pages import touch
+
 logger = logging.getLogger(__name__)
 
 
@@ -101,5 +103,14 @@ def send_to_group_now(group: str, text: str, *, event_id: int | None = None) -> 
 
 
 def send_after_commit(group: str, text: str, *, event_id: int | None = None) -> None:
-    """Queue `text` for `group` once the surrounding transaction commits (never on rollback)."""
-    transaction.on_commit(lambda: send_to_group_now(group, text, event_id=event_id))
+    """Queue `text` for `group` once the surrounding transaction commits (never on rollback).
+
+    The group's cached anonymous pages go stale first (decide.cache_pages: the group is their
+    scope), so a viewer who reloads on hearing the event sees the page with it.
+    """
+
+    def deliver() -> None:
+        touch(group)
+        send_to_group_now(group, text, event_id=event_id)
+
+    transaction.on_commit(deliver)

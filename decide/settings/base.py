@@ -154,7 +154,13 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Renders a decide.refusals.Refused escaping a view: one page, the refusal's status, its words.
     "decide.middleware.RefusalMiddleware",
+    # Innermost: anonymous pages marked by their views from the shared cache (decide/cache_pages.py).
+    "decide.cache_pages.AnonymousPageCacheMiddleware",
 ]
+# How long an anonymous page may be served from the cache at most: writes announced by an event
+# drop it at once; this bounds what no event announces (a phase opening by the clock).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 ROOT_URLCONF = "decide.urls"
 WSGI_APPLICATION = "decide.wsgi.application"
@@ -179,6 +185,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_env()}
+# Covering indexes (Index(include=...)) serve PostgreSQL; SQLite ignores the extra columns, as it may.
+# Without this the embedded default printed the same warning at every `make run` and command.
+SILENCED_SYSTEM_CHECKS = ["models.W040"] if DATABASES["default"]["ENGINE"].endswith("sqlite3") else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
@@ -398,7 +407,13 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.channels.server": {"level": "WARNING"},
+        # One line per request, decide.request's (with its request id): Django's own console handler
+        # (DEBUG only) printed its records a second time, unformatted, before they reached the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # Its 4xx warnings ("Not Found: /x") repeat decide.request's line; errors (5xx, tracebacks) stay.
+        "django.request": {"level": "ERROR"},
+        # The development server's access line repeats decide.request's too.
+        "django.channels.server": {"level": "ERROR"},
         # Wagtail's background tasks log every page save at INFO: noise in demo seeding and tests.
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},

@@ -17,6 +17,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Off for the suite (tests write rows directly, with no event, between two loads of a page);
+# tests/decide/test_page_cache.py turns it on.
+PAGE_CACHE_ENABLED = False
 # Background tasks run inline at enqueue (after commit); the worker tests start real db_worker processes instead.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},

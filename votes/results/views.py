@@ -18,6 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from accounts.second_factor import staff_page
+from decide.cache_pages import depends_on
 from decide.refusals import NotAllowed
 from proposals.models import ProcessPage
 from votes.models import Poll
@@ -53,6 +54,7 @@ def _published_or_refusal(request: HttpRequest, poll: Poll) -> HttpResponse | No
 
 @require_GET
 def results_page(request: HttpRequest, poll_id: int) -> HttpResponse:
+    depends_on(request, f"poll.{poll_id}")  # anonymous visitors may get it from the cache until the poll's next event
     poll = _poll(poll_id)
     if refusal := _published_or_refusal(request, poll):
         return refusal
@@ -88,7 +90,7 @@ def results_publish(request: HttpRequest, poll_id: int) -> HttpResponse:
 
 def _export_guard(request: HttpRequest, poll_id: int, dataset: str, fmt: str) -> tuple[Poll, HttpResponse | None]:
     if dataset not in DATASETS or fmt not in FORMATS:
-        raise Http404(_("There is no such download. Choose results, statistics or bulletin, as CSV or JSON."))
+        raise Http404(_("There is no such download. Choose results, outcome, statistics or bulletin, as CSV or JSON."))
     poll = _poll(poll_id)
     return poll, _published_or_refusal(request, poll)
 
