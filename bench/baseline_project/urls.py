@@ -1,9 +1,9 @@
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from . import views
 
-def nothing(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(b"ok", content_type="text/plain")
-
-
-urlpatterns = [path("", nothing)]
+urlpatterns = [
+    path("", views.nothing),
+    path("ballot/", views.ballot, name="ballot"),
+    path("ballot/confirm/", views.confirm, name="confirm"),
+]
