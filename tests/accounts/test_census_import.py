@@ -288,3 +288,14 @@ def test_a_large_file_imports_in_bounded_memory(census_file: CensusFile, setting
     assert CensusRecord.objects.count() == 23_000
     assert large < small * 1.5 + 1_000_000, f"3k rows: {small / 1e6:.1f} MB, 20k rows: {large / 1e6:.1f} MB"
     assert large < 8_000_000
+
+
+@pytest.mark.parametrize("pepper", ["short-pepper", "p" * 64, "a much longer pepper than one SHA-256 block " * 3])
+def test_the_import_hasher_gives_the_same_hash_as_document_hash(settings: pytest.FixtureRequest, pepper: str) -> None:
+    """The import hashes with HMAC written out over pre-keyed states: it must match verification's hash."""
+    from accounts.census import document_hasher
+
+    settings.CENSUS_PEPPER = pepper  # type: ignore[attr-defined]
+    digest = document_hasher()
+    for number in ("12345678", "A1B2C3D4E5", "00000", "Z" * 20):
+        assert digest(number) == document_hash(number)
