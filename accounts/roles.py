@@ -7,7 +7,9 @@ from typing import Final
 MODERATOR: Final = "moderator"
 ADMINISTRATOR: Final = "administrator"
 OFFICER: Final = "officer"
-ROLES: Final = (MODERATOR, ADMINISTRATOR, OFFICER)
+# Answers the proposals of the categories its scope names (proposals.followup.models.CommitteeScope).
+COMMITTEE: Final = "committee"
+ROLES: Final = (MODERATOR, ADMINISTRATOR, OFFICER, COMMITTEE)
 
 # Set on a request's user by accounts.middleware when a staff session has not passed its second
 # factor (production settings): such a session holds no role anywhere (accounts.second_factor).

@@ -65,6 +65,8 @@ class ProcessPage(RoutablePageMixin, Page):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
     )
     pre_moderation = models.BooleanField(_("moderate proposals before publishing"), default=True)
+    # Past this date, a proposal that qualified or was voted and still has no official answer shows as overdue.
+    answers_due_on = models.DateField(_("official answers due by"), null=True, blank=True)
 
     content_panels = [
         *Page.content_panels,
@@ -81,7 +83,10 @@ class ProcessPage(RoutablePageMixin, Page):
             ],
             heading=_("Calendar"),
         ),
-        MultiFieldPanel([FieldPanel("support_threshold_percent"), FieldPanel("pre_moderation")], heading=_("Rules")),
+        MultiFieldPanel(
+            [FieldPanel("support_threshold_percent"), FieldPanel("pre_moderation"), FieldPanel("answers_due_on")],
+            heading=_("Rules"),
+        ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     subpage_types: list[str] = []
@@ -151,6 +156,37 @@ class ProcessPage(RoutablePageMixin, Page):
         from . import views
 
         return views.proposal_follow(request, self, proposal_id)
+
+    # After the vote (proposals.followup): the formal answer, milestones, attachments, and what became of it all.
+    @path("<int:proposal_id>/answer/", name="proposal_answer")
+    def answer_route(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
+        from .followup.views import answer_edit
+
+        return answer_edit(request, self, proposal_id)
+
+    @path("<int:proposal_id>/milestones/", name="proposal_milestones")
+    def milestones_route(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
+        from .followup.views import milestone_add
+
+        return milestone_add(request, self, proposal_id)
+
+    @path("<int:proposal_id>/attachments/", name="proposal_attachments")
+    def attachments_route(self, request: HttpRequest, proposal_id: int) -> HttpResponse:
+        from .followup.views import attachment_add
+
+        return attachment_add(request, self, proposal_id)
+
+    @path("outcomes/", name="outcomes")
+    def outcomes_route(self, request: HttpRequest) -> HttpResponse:
+        from .followup.views import outcomes
+
+        return outcomes(request, self)
+
+    @path("outcomes/<str:fmt>/", name="outcomes_data")
+    def outcomes_data_route(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        from .followup.views import outcomes_data
+
+        return outcomes_data(request, self, fmt)
 
     def proposal_url(self, proposal: Proposal, route: str = "proposal_detail") -> str:
         """The public URL of `proposal` (or one of its actions) under this process page."""
@@ -533,3 +569,8 @@ class SmsInbound(models.Model):
 
     def __str__(self) -> str:
         return f"SMS {self.provider_id}: {self.outcome}"
+
+
+# The follow-up models (answers, milestones, attachments, committee scopes) live in their own module;
+# importing them here registers them with the app. They need Proposal and Category, defined above.
+from proposals.followup import models as followup_models  # noqa: E402, F401
