@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         harness.prepare_database(database_url, env, log=ctx.log)
         harness.collectstatic(env)
         django_setup(env)
-        from . import fig_data, fig_fanout, fig_http, fig_legislation, fig_notifications
+        from . import fig_data, fig_fanout, fig_http, fig_legislation, fig_notifications, fig_pages
 
         print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] starting servers", flush=True)
         start_servers(ctx)
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             ("census_import", lambda: fig_data.census_import(ctx)),
             ("stats_1m", lambda: fig_data.stats(ctx)),
             ("ballot_rate", lambda: fig_http.ballot_rate(ctx, fig_http.baseline(ctx, 32))),
-            ("pages", lambda: fig_http.pages(ctx, fig_http.baseline(ctx, 16))),
+            ("pages", lambda: fig_pages.pages(ctx, fig_http.baseline(ctx, 16))),
             ("bill_page", lambda: fig_legislation.bill_page(ctx)),
             ("fanout", lambda: fig_fanout.fanout(ctx)),
             ("notify_followers", lambda: fig_notifications.notify_followers(ctx)),
