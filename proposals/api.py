@@ -6,11 +6,13 @@ Only what the public may see: live public process pages and proposals in public 
 
 from __future__ import annotations
 
+from datetime import date as calendar_date
 from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from ninja import Field, Router, Schema
@@ -19,7 +21,10 @@ from ninja.pagination import paginate
 from decide.api_schema import answers
 from decide.pagination import PAGE_SIZE, LazyMap, StrictPageNumberPagination
 from decide.refusals import NotFound
+from decide.uploads import download_name
 
+from .followup import selectors as followup_selectors
+from .followup.models import Attachment
 from .models import ProcessPage, Proposal
 from .selectors import public_process_pages, public_proposals
 
@@ -130,3 +135,92 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> Any:
     if proposal is None:
         raise NotFound(_("There is no public proposal with this number."))
     return _proposal_out(proposal)
+
+
+# --- after the vote (proposals.followup): the formal answer, milestones and documents of one proposal ---------
+
+
+class AttachmentOut(Schema):
+    name: str
+    url: str
+    content_type: str
+    size: int
+    alt_text: str
+    download_only: bool
+
+
+class AnswerOut(Schema):
+    state: str
+    text: str = Field(..., description="Cleaned HTML (allowlist).")
+    responsible_body: str
+    answered_on: calendar_date
+    documents: list[AttachmentOut]
+
+
+class MilestoneOut(Schema):
+    date: calendar_date
+    description: str
+    progress: int
+    status: str
+    documents: list[AttachmentOut]
+
+
+class OutcomeOut(Schema):
+    proposal: int
+    answer: AnswerOut | None
+    overdue: bool
+    answers_due_on: calendar_date | None
+    progress: int | None = Field(..., description="The latest milestone's progress (%), or null before any.")
+    milestones: list[MilestoneOut]
+    documents: list[AttachmentOut] = Field(..., description="The proposal's (or bill's) own documents.")
+
+
+def _attachment_out(attachment: Attachment) -> dict[str, Any]:
+    name = download_name(attachment.original_name, attachment.content_type)
+    return {
+        "name": attachment.original_name,
+        "url": reverse("proposals:attachment_file", args=[attachment.pk, name]),
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "alt_text": attachment.alt_text,
+        "download_only": attachment.download_only,
+    }
+
+
+@proposals.get(
+    "/{proposal_id}/outcome",
+    response=answers(OutcomeOut, 404),
+    summary=gettext_noop("What became of a public proposal: its official answer, milestones and documents"),
+)
+def proposal_outcome(request: HttpRequest, proposal_id: int) -> Any:
+    proposal = _public_proposals().select_related("process").filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound(_("There is no public proposal with this number."))
+    answer = followup_selectors.answer_of(proposal)
+    milestones = followup_selectors.milestones_of(proposal)
+    return {
+        "proposal": proposal.pk,
+        "answer": None
+        if answer is None
+        else {
+            "state": answer.state,
+            "text": answer.text,
+            "responsible_body": answer.responsible_body,
+            "answered_on": answer.answered_on,
+            "documents": [_attachment_out(a) for a in followup_selectors.answer_attachments(answer)],
+        },
+        "overdue": answer is None and followup_selectors.is_overdue(proposal),
+        "answers_due_on": proposal.process.answers_due_on,
+        "progress": followup_selectors.progress_of(milestones),
+        "milestones": [
+            {
+                "date": m.date,
+                "description": m.description,
+                "progress": m.progress,
+                "status": m.status,
+                "documents": [_attachment_out(a) for a in m.attachments.all()],
+            }
+            for m in milestones
+        ],
+        "documents": [_attachment_out(a) for a in followup_selectors.proposal_attachments(proposal)],
+    }

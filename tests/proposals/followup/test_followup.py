@@ -348,3 +348,20 @@ def test_answer_text_milestone_and_alt_text_are_cleaned(admin: Any, qualified: P
     page = Client().get(_url(qualified)).content.decode()
     for needle in ("<script>alert", "onerror=alert", 'onerror="alert', "javascript:alert", "<svg onload", "<img src=x"):
         assert needle not in page, needle
+
+
+def test_the_api_tells_what_became_of_a_public_proposal(admin: Any, qualified: Proposal) -> None:
+    client = _client(admin)
+    client.post(_url(qualified, "answer/"), _answer_data(document=SimpleUploadedFile("r.pdf", files.pdf())))
+    client.post(
+        _url(qualified, "milestones/"),
+        {"date": "2027-01-10", "description": "Estudio de suelos", "progress": 15, "status": "done"},
+    )
+    data = Client().get(f"/api/v1/proposals/{qualified.pk}/outcome").json()
+    assert data["answer"]["state"] == "accepted"
+    assert data["answer"]["answered_on"] == "2026-11-30"
+    assert data["answer"]["documents"][0]["content_type"] == "application/pdf"
+    assert data["progress"] == 15 and data["milestones"][0]["description"] == "Estudio de suelos"
+    assert data["overdue"] is False
+    Proposal.objects.filter(pk=qualified.pk).update(status="hidden")
+    assert Client().get(f"/api/v1/proposals/{qualified.pk}/outcome").status_code == 404
