@@ -27,7 +27,7 @@ from legislation.models import Version
 from proposals.models import Proposal, ProposalKind, ProposalStatus
 
 from . import permissions, services
-from .models import Poll, Question
+from .models import OutcomeRule, Poll, Question
 
 
 class AdministratorPolicy(BasePermissionPolicy):
@@ -81,6 +81,16 @@ class PollAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[X] 
         help_text=_("One option per line."),
     )
     max_choices = forms.IntegerField(label=_("Maximum choices"), min_value=1, initial=1)
+    blank_label = forms.CharField(
+        label=_("Blank vote"),
+        required=False,
+        max_length=200,
+        initial=lambda: str(services.DEFAULT_OPTIONS[-1]),
+        help_text=_(
+            "Optional: the option (written as above) that counts as a blank vote, such as “Abstain”. "
+            "A blank vote counts as cast but is never a valid vote and never wins."
+        ),
+    )
 
     class Meta:
         model = Poll
@@ -93,8 +103,10 @@ class PollAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[X] 
         self.fields["proposals"].help_text = _("Qualified proposals and institutional bills of the poll's process.")
         self.fields["version"].queryset = Version.objects.select_related("draft__proposal")  # type: ignore[attr-defined]
         self.fields["version"].help_text = _("For a bill drafted article by article: the exact text put to the vote.")
+        for name in ("outcome_rule", "quorum_percent"):  # left out, the model's default (today's rule, no quorum)
+            self.fields[name].required = False
         if self.instance.pk:
-            for name in ("question_text", "option_labels", "max_choices"):
+            for name in ("question_text", "option_labels", "max_choices", "blank_label"):
                 del self.fields[name]
             if self.instance.has_opened():
                 # The services' list of what may still change decides; everything else is locked.
@@ -103,9 +115,26 @@ class PollAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[X] 
                     self.fields[name].help_text = _("Locked: the poll has opened.")
 
 
+    def clean_outcome_rule(self) -> str:
+        return str(self.cleaned_data.get("outcome_rule") or OutcomeRule.SIMPLE)
+
+    def clean_quorum_percent(self) -> int:
+        value = self.cleaned_data.get("quorum_percent")
+        return 0 if value is None else int(value)
+
+
 class QuestionAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[X] is not subscriptable at runtime (no django-stubs-ext)
     option_labels = forms.CharField(
         label=_("Options"), widget=forms.Textarea(attrs={"rows": 5}), help_text=_("One option per line.")
+    )
+    blank_label = forms.CharField(
+        label=_("Blank vote"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Optional: the option (written as above) that counts as a blank vote, such as “Abstain”. "
+            "A blank vote counts as cast but is never a valid vote and never wins."
+        ),
     )
 
     class Meta:
@@ -120,6 +149,7 @@ class QuestionAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm
         self.fields["poll"].help_text = _("Only polls that have not opened can take new questions.")
         if self.instance.pk:
             self.fields["option_labels"].initial = "\n".join(o.label for o in self.instance.options.all())
+            self.fields["blank_label"].initial = next((o.label for o in self.instance.options.all() if o.blank), "")
             self.fields["poll"].queryset = Poll.objects.filter(pk=self.instance.poll_id)  # type: ignore[attr-defined]
             self.fields["poll"].disabled = True
             if self.instance.poll.has_opened():
@@ -176,6 +206,7 @@ class QuestionCreateView(_ServiceFormMixin, generic.CreateView):
             position=data["position"],
             max_choices=data["max_choices"],
             option_labels=_labels(data["option_labels"]),
+            blank_label=data.get("blank_label", ""),
         )
 
 
@@ -191,6 +222,7 @@ class QuestionEditView(_ServiceFormMixin, generic.EditView):
             position=data["position"],
             max_choices=data["max_choices"],
             option_labels=_labels(data["option_labels"]),
+            blank_label=data.get("blank_label", ""),
         )
 
 

@@ -22,9 +22,9 @@ from decide.pagination import PAGE_SIZE, LazyMap, StrictPageNumberPagination
 from decide.refusals import NotFound
 from proposals.models import PUBLIC_STATUSES
 from proposals.selectors import public_process_pages
-from votes.results.exports import results_records, statistics_records
+from votes.results.exports import outcome_records, results_records, statistics_records
 from votes.results.permissions import results_refusal
-from votes.results.published import poll_publication, process_channel_statistics, process_statistics
+from votes.results.published import poll_outcome, poll_publication, process_channel_statistics, process_statistics
 from votes.results.stats import cells, suppression_threshold
 
 from .models import Poll
@@ -53,6 +53,8 @@ class PollOut(Schema):
     closes_at: datetime
     state: str = Field(..., description="upcoming, open or closed")
     results_published_at: datetime | None
+    outcome_rule: str = Field(..., description="simple, absolute or two_thirds (majority of valid votes / of all cast)")
+    quorum_percent: int = Field(..., description="share of the eligible census needed for a binding result; 0: none")
     proposals: list[int]
     questions: list[QuestionOut]
 
@@ -96,10 +98,28 @@ class ResultOut(Schema):
     suppressed: bool
 
 
+class OutcomeOut(Schema):
+    question_id: int
+    rule: str = Field(..., description="simple, absolute or two_thirds")
+    status: str = Field(..., description="won, tie, no_votes, short_of_majority or several_choices")
+    winner_option_id: int | None
+    winner: str | None
+    votes_cast: int
+    blank_votes: int
+    valid_votes: int
+    votes_needed: int | None = Field(..., description="votes an option needed under the rule; null for simple")
+    quorum_percent: int
+    participants: int
+    eligible: int
+    binding: bool = Field(..., description="false when turnout was below the quorum: the result is consultative")
+
+
 class ResultsOut(Schema):
     poll: int
     results_published_at: datetime | None
     suppression_threshold: int
+    binding: bool = Field(..., description="false when turnout was below the quorum: the result is consultative")
+    outcomes: list[OutcomeOut]
     results: list[ResultOut]
 
 
@@ -126,6 +146,8 @@ def _poll_out(poll: Poll) -> dict[str, Any]:
         "closes_at": poll.closes_at,
         "state": state,
         "results_published_at": poll.results_published_at,
+        "outcome_rule": poll.outcome_rule,
+        "quorum_percent": poll.quorum_percent,
         "proposals": sorted(public_ids),
         "questions": [
             {
@@ -177,10 +199,14 @@ def poll_results(request: HttpRequest, poll_id: int) -> Any:
     poll = _published_poll(poll_id)
     threshold = suppression_threshold(request)
     _stages, questions = poll_publication(poll, threshold)
+    outcome = poll_outcome(poll, threshold)
+    labels = {option.option_id: option.label for question in questions for option in question.options}
     return {
         "poll": poll.pk,
         "results_published_at": poll.results_published_at,
         "suppression_threshold": threshold,
+        "binding": outcome.binding,
+        "outcomes": outcome_records(outcome, labels),
         "results": results_records(questions),
     }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -27,6 +27,14 @@ from proposals.models import ProcessPage, Proposal
 class Channel(models.TextChoices):
     WEB = "web", _("Online")
     BOOTH = "booth", _("Polling booth")
+
+
+class OutcomeRule(models.TextChoices):
+    """How a single-choice question is decided (votes.results.outcome holds the arithmetic)."""
+
+    SIMPLE = "simple", _("Simple majority: the option with more valid votes than any other")
+    ABSOLUTE = "absolute", _("Absolute majority: more than half of all votes cast, blank votes included")
+    TWO_THIRDS = "two_thirds", _("Qualified majority: at least two thirds of the valid votes")
 
 
 class Poll(models.Model):
@@ -55,6 +63,19 @@ class Poll(models.Model):
     )
     allow_web = models.BooleanField(_("online voting"), default=True)
     allow_booth = models.BooleanField(_("booth voting"), default=True)
+    outcome_rule = models.CharField(
+        _("outcome rule"), max_length=10, choices=OutcomeRule.choices, default=OutcomeRule.SIMPLE
+    )
+    # Share of the eligible census that must take part for the result to bind; below it, consultative only.
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("turnout quorum (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Share of the eligible census that must vote for the result to be binding. "
+            "Below it the result is consultative only. 0 for no quorum."
+        ),
+    )
     results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
     results_published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -73,6 +94,8 @@ class Poll(models.Model):
                 condition=Q(scope_province__isnull=True) | Q(scope_district__isnull=True), name="poll_one_scope"
             ),
             models.CheckConstraint(condition=Q(allow_web=True) | Q(allow_booth=True), name="poll_has_a_channel"),
+            models.CheckConstraint(condition=Q(outcome_rule__in=OutcomeRule.values), name="poll_outcome_rule_known"),
+            models.CheckConstraint(condition=Q(quorum_percent__lte=100), name="poll_quorum_at_most_all"),
         ]
 
     def __str__(self) -> str:
@@ -125,12 +148,17 @@ class Option(models.Model):
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="options")
     label = models.CharField(_("option"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # A blank vote: cast (it counts for an absolute majority and for turnout) but never valid, never a winner.
+    blank = models.BooleanField(_("blank vote"), default=False)
 
     class Meta:
         verbose_name = _("option")
         verbose_name_plural = _("options")
         ordering = ["position", "id"]
-        constraints = [models.UniqueConstraint(fields=["question", "label"], name="option_label_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "label"], name="option_label_unique"),
+            models.UniqueConstraint(fields=["question"], condition=Q(blank=True), name="option_one_blank_per_question"),
+        ]
 
     def __str__(self) -> str:
         return self.label

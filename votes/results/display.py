@@ -8,10 +8,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from votes.models import Poll
+from votes.models import OutcomeRule, Poll
 from votes.results.charts import Bar, bar_chart
 from votes.results.exports import DATASETS, FORMATS
-from votes.results.published import QuestionResults, StageStats, StatRow, poll_publication
+from votes.results.outcome import NO_VOTES, SEVERAL_CHOICES, SHORT, TIE, WON, PollOutcome, QuestionOutcome
+from votes.results.published import QuestionResults, StageStats, StatRow, poll_outcome, poll_publication
 from votes.results.stats import AREA_LABELS, GENDER_LABELS, Counts, cells
 from votes.templatetags.results_format import stat_count, stat_index, stat_percent
 
@@ -126,8 +127,87 @@ def _group_rows(question: QuestionResults) -> list[GroupRow]:
     return rows
 
 
+def rule_explanation(rule: str) -> str:
+    explanations = {
+        OutcomeRule.SIMPLE: _(
+            "Simple majority: the option with more valid votes than any other wins. "
+            "Blank votes are not valid votes. A tie for first place decides nothing."
+        ),
+        OutcomeRule.ABSOLUTE: _(
+            "Absolute majority: an option wins only with more than half of all the votes cast, blank votes included."
+        ),
+        OutcomeRule.TWO_THIRDS: _(
+            "Qualified majority of two thirds: an option wins only with at least two thirds of the valid votes "
+            "(blank votes are not valid votes)."
+        ),
+    }
+    return str(explanations[OutcomeRule(rule)])
+
+
+def quorum_sentence(outcome: PollOutcome) -> str:
+    if outcome.quorum_percent == 0:
+        return _("This poll has no turnout quorum: its result is binding.")
+    figures = {
+        "quorum": outcome.quorum_percent,
+        "needed": stat_count(outcome.participants_needed),
+        "participants": stat_count(outcome.participants),
+    }
+    if outcome.binding:
+        return (
+            _(
+                "Turnout quorum: %(quorum)s %% of the eligible census (%(needed)s people). "
+                "%(participants)s people voted: the quorum was met and the result is binding."
+            )
+            % figures
+        )
+    return (
+        _(
+            "Turnout quorum: %(quorum)s %% of the eligible census (%(needed)s people). "
+            "Only %(participants)s people voted: below the quorum, the result is consultative only."
+        )
+        % figures
+    )
+
+
+def outcome_sentence(outcome: QuestionOutcome, labels: dict[int, str]) -> str:
+    if outcome.status == WON and outcome.winner is not None:
+        return _("Outcome: “%(option)s” wins.") % {"option": labels[outcome.winner]}
+    if outcome.status == TIE:
+        return _("Outcome: no option wins — a tie for first place.")
+    if outcome.status == NO_VOTES:
+        return _("Outcome: no option wins — there were no valid votes.")
+    if outcome.status == SHORT:
+        return _("Outcome: no option wins — none reached the %(needed)s votes the rule asks for.") % {
+            "needed": stat_count(outcome.needed)
+        }
+    if outcome.status == SEVERAL_CHOICES:
+        return _("This question allows several choices: the options are ranked by votes and no majority rule applies.")
+    raise ValueError(f"unknown outcome {outcome.status!r}")
+
+
+def outcome_context(outcome: PollOutcome, labels: dict[int, str]) -> dict[str, Any]:
+    return {
+        "outcome": outcome,
+        "rule_explanation": rule_explanation(outcome.rule),
+        "quorum_sentence": quorum_sentence(outcome),
+        "by_question": {
+            q.question_id: {
+                "sentence": outcome_sentence(q, labels),
+                "counts": _("Votes cast: %(cast)s · blank: %(blank)s · valid: %(valid)s")
+                % {"cast": stat_count(q.cast), "blank": stat_count(q.blank), "valid": stat_count(q.valid)},
+            }
+            for q in outcome.questions
+        },
+    }
+
+
 def downloads(poll: Poll) -> list[dict[str, str]]:
-    labels = {"results": _("Results"), "statistics": _("Inclusion statistics"), "bulletin": _("Bulletin of ballots")}
+    labels = {
+        "results": _("Results"),
+        "outcome": _("Outcome under the poll's rule"),
+        "statistics": _("Inclusion statistics"),
+        "bulletin": _("Bulletin of ballots"),
+    }
     return [
         {
             "label": f"{labels[dataset]} ({fmt.upper()})",
@@ -142,7 +222,10 @@ def downloads(poll: Poll) -> list[dict[str, str]]:
 def results_context(poll: Poll, threshold: int) -> dict[str, Any]:
     stages, questions = poll_publication(poll, threshold)
     voting = next(stage for stage in stages if stage.stage == "voting")
+    labels = {option.option_id: option.label for question in questions for option in question.options}
+    decided = outcome_context(poll_outcome(poll, threshold), labels)
     return {
+        **decided,
         "poll": poll,
         "threshold": threshold,
         "stages": stages,
@@ -150,6 +233,7 @@ def results_context(poll: Poll, threshold: int) -> dict[str, Any]:
         "questions": [
             {
                 "results": question,
+                "outcome": decided["by_question"][question.question_id],
                 "chart": _question_chart(question),
                 "group_rows": _group_rows(question),
                 "option_rows": [

@@ -15,11 +15,12 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from votes.models import BallotChoice, Poll
-from votes.results.published import ALL, QuestionResults, StageStats, poll_publication
+from votes.models import BallotChoice, Option, Poll
+from votes.results.outcome import PollOutcome
+from votes.results.published import ALL, QuestionResults, StageStats, poll_outcome, poll_publication
 from votes.results.stats import cells
 
-DATASETS: tuple[str, ...] = ("results", "statistics", "bulletin")
+DATASETS: tuple[str, ...] = ("results", "outcome", "statistics", "bulletin")
 FORMATS: dict[str, str] = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 _CHUNK_ROWS = 5000
 
@@ -88,6 +89,33 @@ def results_records(questions: list[QuestionResults]) -> list[dict[str, Any]]:
     return records
 
 
+def outcome_records(outcome: PollOutcome, labels: dict[int, str]) -> list[dict[str, Any]]:
+    """One row per question: the rule, the quorum and whether it was met, and the winner (if any) with the counts."""
+    return [
+        {
+            "question_id": question.question_id,
+            "rule": outcome.rule,
+            "status": question.status,
+            "winner_option_id": question.winner,
+            "winner": labels.get(question.winner) if question.winner is not None else None,
+            "votes_cast": question.cast,
+            "blank_votes": question.blank,
+            "valid_votes": question.valid,
+            "votes_needed": question.needed,
+            "quorum_percent": outcome.quorum_percent,
+            "participants": outcome.participants,
+            "eligible": outcome.eligible,
+            "binding": outcome.binding,
+        }
+        for question in outcome.questions
+    ]
+
+
+def poll_outcome_records(poll: Poll, threshold: int) -> list[dict[str, Any]]:
+    labels = dict(Option.objects.filter(question__poll=poll).values_list("id", "label"))
+    return outcome_records(poll_outcome(poll, threshold), labels)
+
+
 def _bulletin_rows(poll: Poll) -> Iterator[tuple[str, int, int, str]]:
     """Every web choice by receipt hash, in hash order: no demographics, nothing that follows casting order."""
     return (
@@ -130,8 +158,11 @@ def export_stream(poll: Poll, dataset: str, fmt: str, threshold: int) -> Iterato
             header = ["receipt_hash", "question_id", "option_id", "option"]
             return _csv_lines(header, (list(row) for row in _bulletin_rows(poll)))
         return _bulletin_json(poll, threshold)
-    stages, questions = poll_publication(poll, threshold)
-    records = results_records(questions) if dataset == "results" else statistics_records(stages)
+    if dataset == "outcome":
+        records = poll_outcome_records(poll, threshold)
+    else:
+        stages, questions = poll_publication(poll, threshold)
+        records = results_records(questions) if dataset == "results" else statistics_records(stages)
     if fmt == "json":
         return _json_bytes({**_poll_header(poll, threshold), dataset: records})
     header = list(records[0]) if records else ["suppressed"]

@@ -32,6 +32,7 @@ from votes.results.figures import (
     stage_key,
     stage_table,
 )
+from votes.results.outcome import PollOutcome, poll_outcome_of
 from votes.results.stats import (
     AREA_LABELS,
     AREAS,
@@ -40,6 +41,7 @@ from votes.results.stats import (
     PROCESS_STAGES,
     STAGE_LABELS,
     STAGES,
+    VOTING,
     Counts,
     cells,
 )
@@ -303,3 +305,28 @@ def process_channel_statistics(process: ProcessPage, threshold: int) -> list[Cha
             )
         )
     return tables
+
+
+def outcome_of(figures: PollFigures, *, rule: str, quorum_percent: int, blank_options: set[int]) -> PollOutcome:
+    """The outcome under the poll's rule and quorum, from the raw totals (all of them public: the result itself)."""
+    totals: dict[int, int] = dict(figures.booth_options)
+    for combo, counts in figures.combinations.items():
+        for option in combo:
+            totals[option] = totals.get(option, 0) + sum(counts.values())
+    return poll_outcome_of(
+        rule=rule,
+        quorum_percent=quorum_percent,
+        participants=sum(figures.stages[VOTING].values()),
+        eligible=sum(figures.eligible.values()),
+        questions=[
+            (qid, max_choices, {o: totals.get(o, 0) for o in option_ids}, [o for o in option_ids if o in blank_options])
+            for qid, max_choices, option_ids in figures.questions
+        ],
+    )
+
+
+def poll_outcome(poll: Poll, threshold: int) -> PollOutcome:
+    """Who won each question under the poll's rule, and whether turnout met its quorum (the result binds)."""
+    figures, _decision = poll_decision(poll, threshold)
+    blank = set(Option.objects.filter(question__poll=poll, blank=True).values_list("id", flat=True))
+    return outcome_of(figures, rule=poll.outcome_rule, quorum_percent=poll.quorum_percent, blank_options=blank)

@@ -20,7 +20,7 @@ from accounts.audit import audit_record
 from accounts.models import District, Province, User
 from legislation.models import Version
 from proposals.models import Proposal, ProposalKind, ProposalStatus
-from votes.models import Ballot, BallotChoice, Booth, Option, Poll, Question
+from votes.models import Ballot, BallotChoice, Booth, Option, OutcomeRule, Poll, Question
 from votes.refusals import PollLocked
 
 # The first question's options, in the language of whoever creates the poll (a context: "Yes" the option, not the word).
@@ -44,6 +44,8 @@ POLL_FIELDS = (
     "scope_district",
     "allow_web",
     "allow_booth",
+    "outcome_rule",
+    "quorum_percent",
     "version",
 )
 
@@ -86,11 +88,14 @@ def poll_create(
     scope_district: District | None = None,
     allow_web: bool = True,
     allow_booth: bool = True,
+    outcome_rule: str = OutcomeRule.SIMPLE,
+    quorum_percent: int = 0,
     proposals: Iterable[Proposal] = (),
     version: Version | None = None,
     question_text: str = "",
     option_labels: list[str] | None = None,
     max_choices: int = 1,
+    blank_label: str = "",
 ) -> Poll:
     """Schedule a poll; with `question_text`, its first question (yes / no / abstain unless told)."""
     poll = Poll(
@@ -103,6 +108,8 @@ def poll_create(
         scope_district=scope_district,
         allow_web=allow_web,
         allow_booth=allow_booth,
+        outcome_rule=outcome_rule,
+        quorum_percent=quorum_percent,
         version=version,
     )
     poll.full_clean()
@@ -117,6 +124,8 @@ def poll_create(
             max_choices=max_choices,
             position=0,
             option_labels=option_labels or [str(label) for label in DEFAULT_OPTIONS],
+            # The default "Abstain" is a blank vote: cast, never valid (see votes.results.outcome).
+            blank_label=blank_label if option_labels else str(DEFAULT_OPTIONS[-1]),
         )
     audit_record(actor=actor, action="poll.create", target=poll, detail={"title": title})
     if poll.has_opened():
@@ -173,9 +182,19 @@ def _parse_labels(option_labels: Iterable[str]) -> list[str]:
 
 
 def _question_write(
-    *, poll: Poll, question: Question | None, text: str, max_choices: int, position: int, option_labels: Iterable[str]
+    *,
+    poll: Poll,
+    question: Question | None,
+    text: str,
+    max_choices: int,
+    position: int,
+    option_labels: Iterable[str],
+    blank_label: str = "",
 ) -> Question:
     labels = _parse_labels(option_labels)
+    blank_label = blank_label.strip()
+    if blank_label and blank_label not in labels:
+        raise ValidationError(_("The blank vote must be one of the options, written the same way."))
     if max_choices > len(labels):
         raise ValidationError(_("The maximum number of choices cannot exceed the number of options."))
     if question is None:
@@ -188,9 +207,11 @@ def _question_write(
     # Keep options whose label stays (their ids do not move); drop the others; add the new ones.
     existing = {option.label: option for option in question.options.all()}
     question.options.exclude(label__in=labels).delete()
+    question.options.exclude(label=blank_label).update(blank=False)  # one blank per question: clear before moving
     for index, label in enumerate(labels):
         option = existing.get(label) or Option(question=question, label=label)
         option.position = index
+        option.blank = label == blank_label
         option.full_clean()
         option.save()
     return question
@@ -211,13 +232,20 @@ def question_save(
     max_choices: int = 1,
     position: int = 0,
     question: Question | None = None,
+    blank_label: str = "",
 ) -> Question:
-    """Add or change a question and its options (one label per option), before the poll opens."""
+    """Add or change a question and its options (one label per option, `blank_label` a blank vote), before opening."""
     _require_editable(poll)
     if question is not None and question.poll_id != poll.pk:
         raise ValidationError(_("This question belongs to another poll."))
     saved = _question_write(
-        poll=poll, question=question, text=text, max_choices=max_choices, position=position, option_labels=option_labels
+        poll=poll,
+        question=question,
+        text=text,
+        max_choices=max_choices,
+        position=position,
+        option_labels=option_labels,
+        blank_label=blank_label,
     )
     audit_record(actor=actor, action="poll.question_save", target=poll, detail={"question": saved.pk})
     return saved
