@@ -164,7 +164,7 @@ def bulletin(request: HttpRequest, poll_id: int) -> HttpResponse:
     page = Paginator(selectors.poll_bulletin(poll), BULLETIN_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.poll_web_totals(poll)
     options = [(option, counts.get(option.pk, 0)) for option in selectors.poll_options(poll)]
-    return render(request, "votes/bulletin.html", {"poll": poll, "page": page, "options": options})
+    return render(request, "votes/bulletin.html", {"poll": poll, "ballots": page, "options": options})
 
 
 @never_cache

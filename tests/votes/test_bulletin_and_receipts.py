@@ -87,7 +87,7 @@ def test_bulletin_recount_equals_totals_and_receipts_are_counted_as_cast() -> No
     for code in receipts:
         assert selectors.receipt_hash(code) in body
         assert code not in body  # hashes only, never codes
-    assert len(page.context["page"].object_list) == 5
+    assert len(page.context["ballots"].object_list) == 5
 
     # A voter checks a receipt, typed loosely (lower case, spaces instead of dashes).
     code, option = next(iter(receipts.items()))
@@ -124,8 +124,8 @@ def test_bulletin_is_paginated() -> None:
         second = Client().get(reverse("votes:bulletin", args=[poll.pk]) + "?page=2")
     finally:
         views.BULLETIN_PAGE_SIZE = original
-    hashes = [b.receipt_hash for b in first.context["page"].object_list] + [
-        b.receipt_hash for b in second.context["page"].object_list
+    hashes = [b.receipt_hash for b in first.context["ballots"].object_list] + [
+        b.receipt_hash for b in second.context["ballots"].object_list
     ]
     assert len(hashes) == 3 and hashes == sorted(hashes)
 
