@@ -107,3 +107,8 @@ def can_unbind(user: object) -> bool:
 
 def can_import_census(user: object) -> bool:
     return has_role(user, ADMINISTRATOR)
+
+
+def can_read_audit_log(user: object) -> bool:
+    """Administrators read the audit log (moderators' and officers' actions are in it: they do not)."""
+    return has_role(user, ADMINISTRATOR)

@@ -66,6 +66,8 @@ STATES: dict[str | None, tuple[str, ...]] = {
     "census_import": ("done",),
     # A bill text (legislation): its draft, first article, an amendment, an annotation and version 1.
     "bill": ("upcoming", "open"),
+    # A PDF attached to a proposal (proposals.followup): of the published proposal, and of the hidden one.
+    "attachment": ("published", "hidden"),
 }
 
 Cells = str | dict[str, str]
@@ -227,6 +229,17 @@ ROUTES: dict[str, Route] = {
         GET="login login login redirect redirect ok mfa",
         POST="login login login redirect redirect 400 mfa",
     ),
+    # The audit log (issue 20): administrators only; read-only, so a POST is 405 for staff before any check.
+    "audit_log:index": Route(
+        on=None,
+        GET="login login login redirect redirect ok mfa",
+        POST="login login login 405 405 405 mfa",
+    ),
+    "audit_log:csv": Route(
+        on=None,
+        GET="login login login redirect redirect ok mfa",
+        POST="login login login 405 405 405 mfa",
+    ),
     # --- proposals: the process page's routes (drafts and hidden proposals: their author and moderators) --
     # A staff session without its second factor holds no role (has_role): on these public pages it is a citizen,
     # so another's draft or hidden proposal is as missing for it (404) as for anyone.
@@ -286,6 +299,46 @@ ROUTES: dict[str, Route] = {
             "hidden": "404 404 404 404 redirect redirect 404",
             "published": "login redirect redirect redirect redirect redirect redirect",
         },
+    ),
+    # --- proposals: after the vote (issue 20). The matrix's proposals are not qualified, so even administrators
+    # are refused an answer or a milestone (403); administrators attach documents to any proposal (an empty
+    # POST: 400). The committee role's category scoping is tested in tests/proposals/followup.
+    "process:proposal_answer": Route(
+        on="proposal",
+        GET={"draft": "404 404 404 404 403 403 404", "hidden": "404 404 404 404 403 403 404", "published": "login 403"},
+        POST={
+            "draft": "404 404 404 404 403 403 404",
+            "hidden": "404 404 404 404 403 403 404",
+            "published": "login 403",
+        },
+    ),
+    "process:proposal_milestones": Route(
+        on="proposal",
+        GET={"draft": "404 404 404 404 403 403 404", "hidden": "404 404 404 404 403 403 404", "published": "login 403"},
+        POST={
+            "draft": "404 404 404 404 403 403 404",
+            "hidden": "404 404 404 404 403 403 404",
+            "published": "login 403",
+        },
+    ),
+    "process:proposal_attachments": Route(
+        on="proposal",
+        GET={
+            "draft": "404 404 404 404 403 ok 404",
+            "hidden": "404 404 404 404 403 ok 404",
+            "published": "login 403 403 403 403 ok 403",
+        },
+        POST={
+            "draft": "404 404 404 404 403 400 404",
+            "hidden": "404 404 404 404 403 400 404",
+            "published": "login 403 403 403 403 400 403",
+        },
+    ),
+    "process:outcomes": Route(on="process", GET="ok", POST="405"),
+    "process:outcomes_data": Route(on="process", kwargs={"fmt": "csv"}, GET="ok", POST="405"),
+    # A hidden proposal's files are as missing as the proposal, except to moderators and administrators.
+    "proposals:attachment_file": Route(
+        on="attachment", GET={"published": "ok", "hidden": "404 404 404 404 ok ok 404"}, POST="405"
     ),
     # --- proposals: debate (the comments' author is another citizen) ------------------------------------
     "proposals:comment_create": Route(
