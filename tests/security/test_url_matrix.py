@@ -19,6 +19,8 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from allauth.mfa.totp.internal.auth import yield_hotp_counters_from_time as totp_counters
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -27,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import CensusImport, User
 from accounts.roles import ADMINISTRATOR, MODERATOR, OFFICER
+from proposals.followup.models import Attachment
 from proposals.models import ProcessPage
 from tests.factories import (
     CommentFactory,
@@ -234,6 +237,17 @@ def _build_world() -> World:
         world.objects[("comment", state)] = {"comment_id": comment.pk, "pk": comment.pk}
         if state in STATES["moderation_comment"]:
             world.objects[("moderation_comment", state)] = {"pk": comment.pk}
+    for state in STATES["attachment"]:
+        attachment = Attachment.objects.create(
+            proposal=proposals[state],
+            kind="document",
+            stored_name=default_storage.save("attachments/matrix", ContentFile(b"%PDF-1.4\n%%EOF\n")),
+            original_name="acta.pdf",
+            content_type="application/pdf",
+            size=15,
+            uploaded_by=administrator,
+        )
+        world.objects[("attachment", state)] = {"attachment_id": attachment.pk, "name": "acta.pdf"}
 
     from votes.models import Booth
 
