@@ -26,10 +26,22 @@ TIMINGS: dict[str, float] = {}  # phases of the last cast_ballots, for the log
 
 
 class _PerRow:
-    """A callable default (a random short code, a UUID): called once for each row, never shared by all rows."""
+    """A callable default (a random short code, a UUID): called once for each row, never shared by all rows.
+
+    Values repeat inside one COPY are drawn again: 10,000 five-character short codes out of 33
+    million collide about once in a run (the birthday bound), which crashed the full pages figure.
+    """
 
     def __init__(self, make: Any) -> None:
-        self.make = make
+        self._make = make
+        self._seen: set[Any] = set()
+
+    def make(self) -> Any:
+        value = self._make()
+        while value in self._seen:
+            value = self._make()
+        self._seen.add(value)
+        return value
 
 
 def _fill(model: type[models.Model], given: Sequence[str]) -> tuple[list[str], list[Any]]:
