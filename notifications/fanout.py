@@ -1,72 +1,137 @@
-"""From one event to its notifications and deliveries: idempotent, in chunks, safe to run twice.
+"""From one event to its notifications and deliveries: set-based, in chunks, idempotent, safe to run twice.
 
-Run by the worker (or right after commit for small events). A worker killed halfway leaves the
-event unfinished; the next run inserts only what is missing (ON CONFLICT DO NOTHING on the
-unique constraints), so nobody is told twice.
+Run by the worker (or right after commit for small events). Each chunk is two INSERT … SELECT
+statements (notifications, then their deliveries with each person's preferences applied in SQL),
+so no Python object is built per recipient; ON CONFLICT DO NOTHING on the unique constraints makes
+a rerun insert only what is missing, and the chunk's transaction also records how far the event got
+(`fanned_out_through`), so a worker killed halfway resumes at the next chunk and nobody is told twice.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Iterator
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .kinds import NEVER_DIGESTED, SMS_KINDS, Channel, Kind
 from .live import LIVE_PUSH_MAX, badge_push
 from .models import Delivery, EmailMode, Notification, NotificationEvent, NotificationSettings
+from .services import query_param_read
 
-CHUNK = 5000
-
-
-@dataclass(frozen=True)
-class _Reach:
-    """What one recipient accepts, read in bulk for a chunk."""
-
-    email: bool
-    digest: bool
-    sms: bool
+CHUNK = 20_000
+SMS_FIELDS = ("phone", "phone_confirmed_at", "sms_opt_out_at")
 
 
-def _sms_capable_ids(user_ids: list[int]) -> set[int]:
-    """Accounts with a confirmed phone that has not texted STOP (fields owned by accounts)."""
+def _table(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)  # type: ignore[attr-defined]
+
+
+def _column(model: type, field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)  # type: ignore[attr-defined]
+
+
+def _chunks(event: NotificationEvent) -> Iterator[tuple[str, list[Any], int, int | None]]:
+    """(recipients' SELECT, its parameters, ids above, ids up to — None for no bound) per chunk, after the progress."""
+    done = event.fanned_out_through if event.fanned_out_through is not None else -1
     user_model = get_user_model()
-    names = {field.name for field in user_model._meta.get_fields()}
-    if not {"phone", "phone_confirmed_at", "sms_opt_out_at"} <= names:
-        return set()
-    return set(
-        user_model.objects.filter(
-            pk__in=user_ids, phone__isnull=False, phone_confirmed_at__isnull=False, sms_opt_out_at__isnull=True
-        ).values_list("pk", flat=True)
-    )
+    if not event.recipient_query:
+        ids = sorted(pk for pk in set(event.recipient_ids) if pk > done)
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start : start + CHUNK]
+            sql, params = user_model.objects.filter(pk__in=part).values(recipient=F("pk")).query.sql_with_params()
+            yield sql, list(params), part[0] - 1, part[-1]
+        return
+    source = event.recipient_query
+    source_params = [query_param_read(value) for value in event.recipient_query_params]
+    low = done
+    while True:
+        with connection.cursor() as cursor:
+            # The CHUNK-th recipient id above `low` bounds this chunk; none means the rest fits in it.
+            cursor.execute(
+                f"SELECT r.recipient FROM ({source}) r WHERE r.recipient > %s ORDER BY r.recipient LIMIT 1 OFFSET %s",  # noqa: S608
+                [*source_params, low, CHUNK - 1],
+            )
+            row = cursor.fetchone()
+        high: int | None = row[0] if row is not None else None
+        yield source, source_params, low, high
+        if high is None:
+            return
+        low = high
 
 
-def _reach(kind: Kind, user_ids: list[int]) -> dict[int, _Reach]:
+def _muted(kind: Kind) -> tuple[str, list[Any]]:
+    """SQL true when the settings row `s` muted `kind` by an unsubscribe link."""
+    muted = _column(NotificationSettings, "muted_kinds")
+    if connection.vendor == "postgresql":
+        return f"s.{muted} @> %s::jsonb", [json.dumps([kind.value])]
+    return f"EXISTS (SELECT 1 FROM json_each(s.{muted}) WHERE json_each.value = %s)", [kind.value]  # noqa: S608
+
+
+def _insert_chunk(
+    event: NotificationEvent, kind: Kind, source: str, source_params: list[Any], low: int, high: int | None
+) -> list[int]:
+    """Insert one chunk's notifications and deliveries; returns the ids of the people newly told."""
     user_model = get_user_model()
-    emails = dict(
-        user_model.objects.filter(pk__in=user_ids, is_active=True, email__gt="")
-        # Deleted accounts keep an address at invalid.decide: nobody reads it.
-        .exclude(email__endswith="@invalid.decide")
-        .values_list("pk", "email")
-    )
-    settings = {row.user_id: row for row in NotificationSettings.objects.filter(user_id__in=user_ids)}
-    sms_ids = _sms_capable_ids(user_ids) if kind in SMS_KINDS else set()
-    reach: dict[int, _Reach] = {}
-    for user_id in user_ids:
-        own = settings.get(user_id)
-        mode = own.email_mode if own is not None else EmailMode.IMMEDIATE
-        muted = kind.value in (own.muted_kinds if own is not None else [])
-        if kind == Kind.NEWSLETTER:
-            email = user_id in emails and (own is None or own.newsletter)
-        else:
-            email = user_id in emails and mode != EmailMode.OFF and not muted
-        reach[user_id] = _Reach(
-            email=email,
-            digest=mode == EmailMode.DIGEST and kind not in NEVER_DIGESTED,
-            sms=user_id in sms_ids and own is not None and own.sms,
+    n, u, d, s, e = (_table(m) for m in (Notification, user_model, Delivery, NotificationSettings, NotificationEvent))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    upper = "AND u.id <= %s" if high is not None else ""
+    bound = [high] if high is not None else []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {n} (recipient_id, kind, key, params, url, actor_id, created_at, read_at)
+            SELECT u.id, e.kind, e.key, e.params, e.url, e.actor_id, %s, NULL
+            FROM {u} u CROSS JOIN {e} e
+            WHERE e.id = %s AND u.{_column(user_model, "is_active")} AND u.id > %s {upper}
+              AND (e.actor_id IS NULL OR u.id <> e.actor_id)
+              AND u.id IN (SELECT r.recipient FROM ({source}) r)
+            ON CONFLICT DO NOTHING RETURNING recipient_id""",  # noqa: S608 (names from _meta, values as parameters)
+            [now, event.pk, low, *bound, *source_params],
         )
-    return reach
+        told = [row[0] for row in cursor.fetchall()]
+        scope = "n.kind = %s AND n.key = %s AND n.recipient_id > %s" + (
+            " AND n.recipient_id <= %s" if high is not None else ""
+        )
+        scope_params: list[Any] = [kind.value, event.key, low, *bound]
+        email = _column(user_model, "email")
+        if kind == Kind.NEWSLETTER:
+            wants, wants_params = f"(s.user_id IS NULL OR s.{_column(NotificationSettings, 'newsletter')})", list[Any]()
+        else:
+            muted, wants_params = _muted(kind)
+            mode = _column(NotificationSettings, "email_mode")
+            wants = f"(s.user_id IS NULL OR (s.{mode} <> %s AND NOT {muted}))"
+            wants_params = [EmailMode.OFF.value, *wants_params]
+        if kind in NEVER_DIGESTED:
+            state, state_params = "%s", [Delivery.State.PENDING.value]
+        else:
+            state = f"CASE WHEN s.{_column(NotificationSettings, 'email_mode')} = %s THEN %s ELSE %s END"
+            state_params = [EmailMode.DIGEST.value, Delivery.State.DIGEST.value, Delivery.State.PENDING.value]
+        cursor.execute(
+            f"""INSERT INTO {d} (notification_id, channel, state, attempts, next_attempt_at, sent_at, last_error)
+            SELECT n.id, %s, {state}, 0, %s, NULL, ''
+            FROM {n} n JOIN {u} u ON u.id = n.recipient_id LEFT JOIN {s} s ON s.user_id = n.recipient_id
+            WHERE {scope} AND u.{_column(user_model, "is_active")} AND u.{email} <> '' AND u.{email} NOT LIKE %s
+              AND {wants}
+            ON CONFLICT DO NOTHING""",  # noqa: S608
+            [Channel.EMAIL.value, *state_params, now, *scope_params, "%@invalid.decide", *wants_params],
+        )
+        names = {field.name for field in user_model._meta.get_fields()}
+        if kind in SMS_KINDS and set(SMS_FIELDS) <= names:
+            phone, confirmed, stopped = (_column(user_model, name) for name in SMS_FIELDS)
+            cursor.execute(
+                f"""INSERT INTO {d} (notification_id, channel, state, attempts, next_attempt_at, sent_at, last_error)
+                SELECT n.id, %s, %s, 0, %s, NULL, ''
+                FROM {n} n JOIN {u} u ON u.id = n.recipient_id JOIN {s} s ON s.user_id = n.recipient_id
+                WHERE {scope} AND s.{_column(NotificationSettings, "sms")}
+                  AND u.{phone} IS NOT NULL AND u.{confirmed} IS NOT NULL AND u.{stopped} IS NULL
+                ON CONFLICT DO NOTHING""",  # noqa: S608
+                [Channel.SMS.value, Delivery.State.PENDING.value, now, *scope_params],
+            )
+    return told
 
 
 def event_fan_out(*, event_id: int) -> int:
@@ -75,61 +140,18 @@ def event_fan_out(*, event_id: int) -> int:
     if event is None or event.fanned_out_at is not None:
         return 0
     kind = Kind(event.kind)
-    active = set(
-        get_user_model().objects.filter(pk__in=event.recipient_ids, is_active=True).values_list("pk", flat=True)
-    )
-    recipients = [pk for pk in event.recipient_ids if pk in active]
-    told: list[int] = []
-    now = timezone.now()
-    for start in range(0, len(recipients), CHUNK):
-        chunk = recipients[start : start + CHUNK]
+    told = 0
+    to_push: list[int] = []
+    for source, source_params, low, high in _chunks(event):
         with transaction.atomic():
-            already = set(
-                Notification.objects.filter(kind=kind, key=event.key, recipient_id__in=chunk).values_list(
-                    "recipient_id", flat=True
-                )
-            )
-            Notification.objects.bulk_create(
-                [
-                    Notification(
-                        recipient_id=pk,
-                        kind=kind,
-                        key=event.key,
-                        params=event.params,
-                        url=event.url,
-                        actor_id=event.actor_id,
-                        created_at=now,
-                    )
-                    for pk in chunk
-                    if pk not in already
-                ],
-                ignore_conflicts=True,
-                batch_size=1000,
-            )
-            ids = dict(
-                Notification.objects.filter(kind=kind, key=event.key, recipient_id__in=chunk).values_list(
-                    "recipient_id", "id"
-                )
-            )
-            reach = _reach(kind, chunk)
-            deliveries: list[Delivery] = []
-            for recipient_id, notification_id in ids.items():
-                wants = reach[recipient_id]
-                if wants.email:
-                    state = Delivery.State.DIGEST if wants.digest else Delivery.State.PENDING
-                    deliveries.append(
-                        Delivery(
-                            notification_id=notification_id, channel=Channel.EMAIL, state=state, next_attempt_at=now
-                        )
-                    )
-                if wants.sms:
-                    deliveries.append(
-                        Delivery(notification_id=notification_id, channel=Channel.SMS, next_attempt_at=now)
-                    )
-            Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
-        told.extend(pk for pk in chunk if pk not in already)
+            newly = _insert_chunk(event, kind, source, source_params, low, high)
+            if high is not None:
+                NotificationEvent.objects.filter(pk=event.pk).update(fanned_out_through=high)
+        told += len(newly)
+        if told <= LIVE_PUSH_MAX:
+            to_push.extend(newly)
     NotificationEvent.objects.filter(pk=event.pk).update(fanned_out_at=timezone.now())
-    if len(told) <= LIVE_PUSH_MAX:
-        for user_id in told:
+    if told <= LIVE_PUSH_MAX:
+        for user_id in to_push:
             badge_push(user_id, new=1)
-    return len(told)
+    return told

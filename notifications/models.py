@@ -54,6 +54,9 @@ class NotificationEvent(models.Model):
 
     Kept as a row (not only as a task argument) so a worker killed mid-fan-out leaves
     something the next one can finish: the fan-out is idempotent by the constraints above.
+    Its recipients are either a short list of ids, or — for a set given as a QuerySet, however
+    large — the SQL of that query, which the worker expands inside the database (INSERT … SELECT),
+    chunk by chunk, recording in `fanned_out_through` the last recipient id a committed chunk covered.
     """
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -62,6 +65,10 @@ class NotificationEvent(models.Model):
     url = models.CharField(max_length=500, blank=True)
     actor_id = models.BigIntegerField(null=True, blank=True)
     recipient_ids = models.JSONField(default=list)
+    # SELECT of the recipients' user ids (one column, "recipient"), compiled from the caller's QuerySet after commit.
+    recipient_query = models.TextField(blank=True)
+    recipient_query_params = models.JSONField(default=list, blank=True)
+    fanned_out_through = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     fanned_out_at = models.DateTimeField(null=True, blank=True)
 
@@ -110,7 +117,8 @@ class Delivery(models.Model):
             models.CheckConstraint(condition=Q(channel__in=["email", "sms"]), name="delivery_channel_known"),
         ]
         indexes = [
-            models.Index(fields=["next_attempt_at"], condition=Q(state="pending"), name="delivery_due"),
+            # The claim's ORDER BY (next_attempt_at, id) walks this index: no sort of every pending row per batch.
+            models.Index(fields=["next_attempt_at", "id"], condition=Q(state="pending"), name="delivery_due"),
             models.Index(fields=["state", "channel"], name="delivery_state"),
         ]
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,15 +37,46 @@ logger = logging.getLogger(__name__)
 INLINE_FANOUT_MAX = 100
 
 
-def _recipient_ids(recipients: Iterable[User] | QuerySet[User], actor: User | None) -> list[int]:
-    if isinstance(recipients, QuerySet):
-        ids = list(recipients.order_by().values_list("pk", flat=True).distinct())
-    else:
-        ids = list(dict.fromkeys(user.pk for user in recipients))
+def _recipient_ids(recipients: Iterable[User], actor: User | None) -> list[int]:
+    ids = list(dict.fromkeys(user.pk for user in recipients))
     if actor is not None:
         # Nobody is told about what they did themselves.
         ids = [pk for pk in ids if pk != actor.pk]
     return ids
+
+
+def _query_param(value: object) -> Any:
+    """A SQL parameter as JSON, tagged when JSON has no type for it; TypeError for anything else."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Decimal | UUID):
+        return {type(value).__name__.lower(): str(value)}
+    raise TypeError(f"a recipient query parameter of type {type(value).__name__} cannot be stored")
+
+
+def query_param_read(value: Any) -> Any:
+    """A parameter stored by _query_param, back to its Python type."""
+    if isinstance(value, dict):
+        ((tag, text),) = value.items()
+        if tag == "datetime":
+            return datetime.fromisoformat(text)
+        if tag == "date":
+            return date.fromisoformat(text)
+        return Decimal(text) if tag == "decimal" else UUID(text)
+    return value
+
+
+def _recipient_query(recipients: QuerySet[User]) -> tuple[str, list[Any]] | None:
+    """The SELECT of the recipients' ids as SQL and JSON parameters, or None if it cannot be stored as such."""
+    try:
+        sql, params = recipients.order_by().values(recipient=F("pk")).query.sql_with_params()
+        return sql, [_query_param(value) for value in params]
+    except (TypeError, EmptyResultSet):
+        return None
 
 
 def notify(
@@ -58,7 +93,8 @@ def notify(
     `key` identifies the event (e.g. f"comment-reply:{comment.pk}"): (recipient, kind, key) is unique,
     so calling twice notifies once. `params` are plain values the message templates interpolate in each
     recipient's language (never another person's vote or census data). Never raises into the caller's
-    request; never sends inside it.
+    request; never sends inside it. Pass a large audience as a QuerySet: the event stores its SQL once and
+    the worker expands it inside the database, so the request holds no object per recipient.
     """
     kind = Kind(kind)
     # NUL cannot be stored in PostgreSQL text or JSON (a title written past the forms could carry one).
@@ -75,8 +111,21 @@ def notify(
     def announce() -> None:
         try:
             # A QuerySet is read after commit, so it sees the change that caused the event.
-            ids = _recipient_ids(recipients, actor)
-            if not ids:
+            ids: list[int] = []
+            query: tuple[str, list[Any]] | None = None
+            if isinstance(recipients, QuerySet):
+                # Nobody is told about what they did themselves.
+                audience = recipients.exclude(pk=actor.pk) if actor is not None else recipients
+                query = _recipient_query(audience)
+                # At most INLINE_FANOUT_MAX + 1 ids are read: enough to choose inline or worker.
+                few = list(audience.order_by().values_list("pk", flat=True).distinct()[: INLINE_FANOUT_MAX + 1])
+                if query is None:
+                    ids = list(audience.order_by().values_list("pk", flat=True).distinct())
+                count = len(few)
+            else:
+                ids = _recipient_ids(recipients, actor)
+                count = len(ids)
+            if not count:
                 return
             event = NotificationEvent.objects.create(
                 kind=kind,
@@ -85,13 +134,15 @@ def notify(
                 url=url[:500],
                 actor_id=actor.pk if actor is not None else None,
                 recipient_ids=ids,
+                recipient_query=query[0] if query is not None else "",
+                recipient_query_params=query[1] if query is not None else [],
             )
         except Exception:  # the caller's change is committed: a failure here must not turn it into an error page
             logger.exception("notification %s %s not recorded", kind, key)
             return
         from .tasks import event_fan_out_enqueue  # tasks imports the fan-out, which imports this module's models
 
-        event_fan_out_enqueue(event_id=event.pk, inline=len(ids) <= INLINE_FANOUT_MAX)
+        event_fan_out_enqueue(event_id=event.pk, inline=count <= INLINE_FANOUT_MAX)
 
     transaction.on_commit(announce, robust=True)
 

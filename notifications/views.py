@@ -40,7 +40,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/list.html",
-        {"page": page, "items": items, "unread": unread_count(request.user.pk)},
+        {"inbox_page": page, "items": items, "unread": unread_count(request.user.pk)},
     )
 
 
