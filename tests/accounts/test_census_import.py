@@ -299,3 +299,86 @@ def test_the_import_hasher_gives_the_same_hash_as_document_hash(settings: pytest
     digest = document_hasher()
     for number in ("12345678", "A1B2C3D4E5", "00000", "Z" * 20):
         assert digest(number) == document_hash(number)
+
+
+def _census_catalogue() -> dict[str, list[tuple[str, ...]]]:
+    """The census table's indexes, constraints and the foreign keys pointing at it, by name and definition."""
+    table = CensusRecord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [table])
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass ORDER BY 1",
+            [table],
+        )
+        own = cursor.fetchall()
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE confrelid = %s::regclass ORDER BY 1, 2",
+            [table],
+        )
+        pointing = cursor.fetchall()
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cursor.fetchall()
+    return {"indexes": indexes, "own": own, "pointing": pointing, "sequence": sequence}
+
+
+@pytest.mark.postgres
+def test_a_first_import_swaps_in_a_table_with_every_index_and_constraint_of_the_census(
+    census_file: CensusFile,
+) -> None:
+    """Into an empty census the rows go to a fresh table indexed after the load; what the rules rely on stays."""
+    before = _census_catalogue()
+    assert before["pointing"], "users, participations and supports point at the census"
+    out, _err = run_import(census_file(GOOD_ROWS))
+    assert "5 rows: 5 new, 0 updated, 0 unchanged" in out
+    assert _census_catalogue() == before
+    record = CensusRecord.objects.get(document_hash=document_hash("40000001"))
+    citizen = VerifiedUserFactory(census_record=record)  # a person binds to an imported record
+    assert citizen.census_record_id == record.pk
+    # New records still get fresh ids; the constraints are still enforced.
+    extra = CensusRecord.objects.create(
+        document_hash="f" * 64, birth_date=date(1990, 1, 1), district=record.district, gender="male", area="urban"
+    )
+    assert extra.pk > max(CensusRecord.objects.exclude(pk=extra.pk).values_list("pk", flat=True))
+    census = CensusRecord._meta.db_table  # a model's table name, not input
+    refused: list[tuple[str, list[object]]] = [
+        (  # the same document twice
+            f"INSERT INTO {census} (document_hash, birth_date, district_id, gender, area, imported_at)"  # noqa: S608
+            " VALUES (%s, '1990-01-01', %s, 'male', 'urban', now())",
+            [record.document_hash, record.district_id],
+        ),
+        (f"UPDATE {census} SET gender = 'nobody' WHERE id = %s", [record.pk]),  # noqa: S608 - a CHECK
+        (f"UPDATE {census} SET district_id = 999999 WHERE id = %s", [record.pk]),  # noqa: S608 - its foreign key
+        ("UPDATE accounts_user SET census_record_id = 999999 WHERE id = %s", [citizen.pk]),  # a key pointing at it
+    ]
+    for statement, params in refused:
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(statement, params)
+
+
+@pytest.mark.postgres
+def test_a_failure_in_the_swap_leaves_the_empty_census_as_it_was(
+    census_file: CensusFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _census_catalogue()
+    real_load = census_import._Staging.load_fresh
+
+    def load_then_fail(self: census_import._Staging) -> int:
+        assert real_load(self) == len(GOOD_ROWS)  # swapped in, not committed
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(census_import._Staging, "load_fresh", load_then_fail)
+    result = census_import_file(path=census_file(GOOD_ROWS))
+    assert result.status == "rejected"
+    assert "nothing was imported" in result.problems[0]["reason"]
+    assert not CensusRecord.objects.exists()
+    assert _census_catalogue() == before
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM census_import_staging_fresh")
+    # And the next import works, then a re-import of the same file changes nothing (idempotent).
+    monkeypatch.undo()
+    path = census_file(GOOD_ROWS)
+    assert "5 new" in run_import(path)[0]
+    assert "0 new, 0 updated, 5 unchanged" in run_import(path)[0]
