@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .display_names import DISPLAY_NAME_MAX, display_name_generate
 
@@ -209,7 +210,7 @@ class CensusImport(models.Model):
         PENDING = "pending", _("Pending")
         RUNNING = "running", _("Running")
         DONE = "done", _("Imported")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("census import status", "Rejected")
         # Stopped by something other than the file (the database, a bug, the process interrupted).
         FAILED = "failed", _("Failed")
 

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import CensusRecord
 from proposals.models import Comment, Proposal
@@ -195,8 +196,8 @@ class Annotation(models.Model):
 
 class AmendmentStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("amendment status", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("amendment status", "Rejected")
     MERGED = "merged", _("Merged into a version")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import District
 
@@ -67,7 +68,7 @@ class ProposalFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        choices=[("newest", _("Newest")), ("supported", _("Most supported"))],
+        choices=[("newest", pgettext_lazy("sort order", "Newest")), ("supported", _("Most supported"))],
     )
 
 

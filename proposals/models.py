@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -227,12 +228,12 @@ class Category(models.Model):
 class ProposalStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Awaiting moderation")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("proposal status", "Published")
     GATHERING = "gathering", _("Gathering supports")
     QUALIFIED = "qualified", _("Qualified for a vote")
     IN_VOTE = "in_vote", _("In vote")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("proposal status", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("proposal status", "Rejected")
     ARCHIVED = "archived", _("Archived")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     HIDDEN = "hidden", _("Hidden by moderation")

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -113,7 +114,6 @@ class PollAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # ModelForm[X] 
                 for name in set(self.fields) - services.POLL_FIELDS_EDITABLE_WHEN_OPEN:
                     self.fields[name].disabled = True
                     self.fields[name].help_text = _("Locked: the poll has opened.")
-
 
     def clean_outcome_rule(self) -> str:
         return str(self.cleaned_data.get("outcome_rule") or OutcomeRule.SIMPLE)
@@ -233,8 +233,8 @@ class QuestionDeleteView(generic.DeleteView):
 
 def _status(poll: Poll) -> str:
     if poll.is_closed():
-        return str(_("Closed"))
-    return str(_("Open")) if poll.is_open() else str(_("Scheduled"))
+        return str(pgettext_lazy("state of a poll", "Closed"))
+    return str(pgettext_lazy("state of a poll", "Open")) if poll.is_open() else str(_("Scheduled"))
 
 
 class PollViewSet(ModelViewSet):

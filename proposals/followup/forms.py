@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import District
 from decide.uploads import ALT_TEXT_MAX
@@ -84,7 +85,7 @@ class OutcomeFilterForm(forms.Form):
         label=_("Answer"),
         required=False,
         choices=[
-            ("", _("All")),
+            ("", pgettext_lazy("filter: any value", "All")),
             (UNANSWERED, _("Not answered yet")),
             (OVERDUE, _("Answer overdue")),
             *AnswerState.choices,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from proposals.models import Category, Proposal, ProposalStatus
 
@@ -23,9 +24,9 @@ ANSWERABLE_STATUSES = (
 
 class AnswerState(models.TextChoices):
     UNDER_STUDY = "under_study", _("Under study")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("official answer to a proposal", "Accepted")
     PARTIAL = "partial", _("Partially accepted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("official answer to a proposal", "Rejected")
     IMPLEMENTED = "implemented", _("Implemented")
 
 
@@ -59,7 +60,7 @@ class Answer(models.Model):
 
 class MilestoneStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("state of a milestone", "In progress")
     DONE = "done", _("Done")
     DELAYED = "delayed", _("Delayed")
 

@@ -7,19 +7,23 @@ the catalogues and is skipped where GNU gettext (xgettext, msgmerge) is not inst
 
 from __future__ import annotations
 
+import gettext
 import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import django as django_root
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils.translation import trans_real
 
+from accounts.allauth_words import ALLAUTH_MESSAGES
 from tests.factories import CommentFactory, PollFactory, ProposalFactory, UserFactory, VerifiedUserFactory
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
@@ -108,6 +112,89 @@ def test_no_string_of_the_source_is_missing_from_the_catalogues(
             f"{len(missing)} strings of the source are new or changed and not translated in {language} "
             f"(run `make messages` and translate them): {missing[:20]}"
         )
+
+
+# --- one meaning per message ----------------------------------------------------------------------
+
+# English words that mean two things in Decide, or take two genders in Spanish or French, or that a library's
+# screens use with a meaning of their own: a proposal is "Rechazada", so is an import, but a poll is "Clos" and a
+# phase "Ouverte"; "Open" is a poll's state and the button that opens a notification; "Reports" are flags here
+# and Wagtail's reports menu there. Every use names its meaning with pgettext ({% translate "…" context "…" %},
+# pgettext_lazy("…", "…")), so the catalogue holds no bare entry for them. A new use without a context fails here.
+AMBIGUOUS = frozenset(
+    {
+        "Accepted",
+        "All",
+        "Clear",
+        "Closed",
+        "Filter",
+        "From",
+        "In progress",
+        "New",
+        "Newest",
+        "Open",
+        "Preview",
+        "Published",
+        "Rejected",
+        "Report",
+        "Reports",
+        "To",
+        "Updated",
+    }
+)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_words_with_two_meanings_always_say_which(language: str) -> None:
+    bare = sorted(
+        {
+            entry.msgid
+            for entry in _catalogue(language)
+            if not entry.obsolete and not entry.msgctxt and entry.msgid in AMBIGUOUS
+        }
+    )
+    assert not bare, f"use pgettext (a msgctxt naming the meaning) for: {bare}"
+
+
+def _library_catalogue(language: str) -> dict[str, set[str]]:
+    """What Django, Wagtail and every other installed app translate, msgid -> their translations."""
+    folders = [Path(django_root.__file__).parent / "conf" / "locale"]
+    folders += [Path(config.path) / "locale" for config in apps.get_app_configs()]
+    found: dict[str, set[str]] = {}
+    for folder in folders:
+        mo = folder / language / "LC_MESSAGES" / "django.mo"
+        if not mo.exists() or LOCALE_DIR in mo.parents:
+            continue
+        with mo.open("rb") as handle:
+            catalog = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+        for key, text in catalog.items():
+            if isinstance(key, str) and key and "\x04" not in key and text:
+                found.setdefault(key, set()).add(text)
+    return found
+
+
+def test_no_bare_message_changes_what_a_library_says() -> None:
+    """Our catalogue (LOCALE_PATHS) wins over every app's, so a bare msgid that Wagtail, Django or allauth also
+    translates takes our wording on their screens too: "Reports" became "Denuncias" in Wagtail's reports menu.
+    A shared msgid says what the library says, or carries a context of its own. Spanish, the site's language,
+    where the audit found the leaks (French catalogues differ from ours by synonyms: "Se connecter" and
+    "S'identifier"). The one deliberate exception: allauth's and Django's usted, said in tú
+    (accounts/allauth_words.py)."""
+    deliberate = {message for message in ALLAUTH_MESSAGES if isinstance(message, str)}
+    theirs = _library_catalogue("es")
+    leaks = {
+        entry.msgid: (entry.msgstr, sorted(theirs[entry.msgid]))
+        for entry in _catalogue("es")
+        if not entry.obsolete
+        and not entry.msgctxt
+        and not entry.msgid_plural
+        and entry.msgstr
+        and "fuzzy" not in entry.flags
+        and entry.msgid in theirs
+        and entry.msgid not in deliberate
+        and entry.msgstr not in theirs[entry.msgid]
+    }
+    assert not leaks, f"bare messages that change a library's wording (ours, theirs): {leaks}"
 
 
 # --- the pages, rendered ----------------------------------------------------------------------

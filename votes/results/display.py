@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from votes.models import OutcomeRule, Poll
 from votes.results.charts import Bar, bar_chart
@@ -123,7 +124,13 @@ def _group_rows(question: QuestionResults) -> list[GroupRow]:
             total=question.unattributed_total,
         )
     )
-    rows.append(GroupRow(label=_("All"), votes=[option.total for option in question.options], total=question.total))
+    rows.append(
+        GroupRow(
+            label=pgettext("every group", "All"),
+            votes=[option.total for option in question.options],
+            total=question.total,
+        )
+    )
     return rows
 
 
@@ -267,7 +274,9 @@ def turnout_rows(counts: Counts, eligible: Counts) -> tuple[list[TurnoutRow], Tu
         index = (p / total_p) / (e / total_e) if total_p and e and total_e else None
         rows.append(TurnoutRow(gender, area, _cell_label(gender, area), p, e, p / e if e else None, index))
     total_rate = total_p / total_e if total_e else None
-    total = TurnoutRow("all", "all", _("All"), total_p, total_e, total_rate, 1.0 if total_p else None)
+    total = TurnoutRow(
+        "all", "all", pgettext("every group", "All"), total_p, total_e, total_rate, 1.0 if total_p else None
+    )
     return rows, total
 
 

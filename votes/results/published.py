@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from proposals.models import Channel as ParticipationChannel
 from proposals.models import ProcessPage
@@ -47,7 +47,7 @@ from votes.results.stats import (
 )
 
 ALL = "all"
-ALL_LABEL = _("All")
+ALL_LABEL = pgettext_lazy("every group", "All")
 
 
 @dataclass(frozen=True)
