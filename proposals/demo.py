@@ -62,6 +62,8 @@ def _calendar(phase: str) -> dict[str, Any]:
     if phase == "supports":
         dates["debate_opens"], dates["debate_closes"] = dates["supports_opens"], dates["supports_closes"]
     dates["results_on"] = dates["vote_closes"]
+    # The council answers within three weeks of the vote: the closed process's unanswered proposals are overdue.
+    dates["answers_due_on"] = (dates["vote_closes"] + 21 * day).date()
     return dates
 
 

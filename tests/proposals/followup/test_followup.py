@@ -365,3 +365,16 @@ def test_the_api_tells_what_became_of_a_public_proposal(admin: Any, qualified: P
     assert data["overdue"] is False
     Proposal.objects.filter(pk=qualified.pk).update(status="hidden")
     assert Client().get(f"/api/v1/proposals/{qualified.pk}/outcome").status_code == 404
+
+
+def test_administrators_name_committee_scopes_in_the_admin(admin: Any, settings: Any) -> None:
+    settings.DECIDE_REQUIRE_STAFF_MFA = False
+    category = CategoryFactory(slug="salud-c", name="Salud C")
+    member = UserFactory(roles=[COMMITTEE])
+    client = _client(admin)
+    listing = "/admin/snippets/proposals/committeescope/"
+    assert client.get(listing).status_code == 200
+    response = client.post(listing + "add/", {"user": member.pk, "category": category.pk})
+    assert response.status_code == 302, response.content.decode()[:300]
+    assert CommitteeScope.objects.filter(user=member, category=category).exists()
+    assert _client(UserFactory(roles=[MODERATOR])).get(listing).status_code in (302, 403)
