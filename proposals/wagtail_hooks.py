@@ -81,3 +81,4 @@ register_snippet(CategoryViewSet)
 hooks.register("notifications_process_followers", process_followers)
 
 from proposals.debate import wagtail_hooks as debate_wagtail_hooks  # noqa: E402,F401 - Wagtail loads only wagtail_hooks; the debate queue registers there
+from proposals.followup import wagtail_hooks as followup_wagtail_hooks  # noqa: E402,F401 - committee scopes register there
