@@ -24,8 +24,8 @@ from votes.models import Ballot, BallotChoice, Option, Poll
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-# What the bench counted per page (bench/README.md, pages), with a little room: a new query on a
-# page the crowd reads first should be a decision, not an accident.
+# What these pages cost in the test database today, with a little room (the bench's data add a few:
+# bench/README.md, pages): a new query on a page the crowd reads first should be a decision.
 CEILING = {
     "anonymous": {"home": 8, "process": 12, "list_page_2": 12, "detail": 15, "results": 23},
     "signed_in": {"home": 14, "process": 19, "list_page_2": 19, "detail": 26, "results": 27},
