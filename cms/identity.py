@@ -19,7 +19,7 @@ from django.core.cache import cache
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 AA_NORMAL_TEXT = 4.5
 WHITE = "#ffffff"
-DARK_BACKGROUND = "#14171b"  # site.css --bg in prefers-color-scheme: dark
+DARK_BACKGROUND = "#232930"  # site.css's lightest dark surface (--soft): text on it reads on the darker ones too
 DEFAULT_NAME = "Decide"
 DEFAULT_PRIMARY = "#0b5cad"
 DEFAULT_ACCENT = "#8a4b00"

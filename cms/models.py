@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+from .home import home_sections
 from .identity import AA_NORMAL_TEXT, DEFAULT_ACCENT, DEFAULT_NAME, DEFAULT_PRIMARY, HEX_COLOUR, WHITE, contrast_ratio
 
 
@@ -33,8 +34,10 @@ class HomePage(Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(request, *args, **kwargs)
-        # Processes and editorial pages alike; each child's template card says what it is.
-        context["children"] = Page.objects.live().public().child_of(self).specific()
+        # What can I do now: processes, polls and proposals come from their apps (cms.home); the
+        # editorial pages (how it works, privacy) follow as cards.
+        context["sections"] = home_sections(request)
+        context["children"] = Page.objects.live().public().child_of(self).type(StandardPage).specific()
         return context
 
 

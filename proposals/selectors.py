@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from math import ceil
 from typing import Any
@@ -11,11 +12,23 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 
 from accounts.selectors import census_stamp_columns, census_stamp_of, eligible_census
 
-from .models import PUBLIC_STATUSES, Category, Flag, Follow, ProcessPage, Proposal, ProposalStatus, Support
+from .models import (
+    PUBLIC_STATUSES,
+    Category,
+    Comment,
+    Flag,
+    Follow,
+    Phase,
+    ProcessPage,
+    Proposal,
+    ProposalStatus,
+    Support,
+)
 from .permissions import VISIBLE_STATUSES, can_view_proposal, public_proposal_q
 
 SORTS = {"newest": ("-published_at", "-id"), "supported": ("-support_count", "-published_at", "-id")}
@@ -122,6 +135,22 @@ def proposal_list(*, process: ProcessPage, filters: ProposalFilters) -> Any:
     return proposals
 
 
+def public_comment_counts(proposal_ids: list[int]) -> dict[int, int]:
+    """Comments the public sees, per proposal of one list page: one grouped query whatever the page holds."""
+    rows = (
+        Comment.objects.filter(
+            proposal_id__in=proposal_ids,
+            deleted_at__isnull=True,
+            hidden_at__isnull=True,
+            author__blocked_at__isnull=True,
+        )
+        .values("proposal_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["proposal_id"]: row["n"] for row in rows}
+
+
 def proposal_counts_by_status(process: ProcessPage) -> dict[str, int]:
     rows = (
         Proposal.objects.filter(process=process)
@@ -184,3 +213,63 @@ def public_process_pages() -> QuerySet[ProcessPage]:
         ProcessPage.objects.live().public().select_related("scope_province", "scope_district").order_by("id")
     )
     return pages
+
+
+@dataclass(frozen=True)
+class ProcessNow:
+    """What a visitor can do in a process today: its open phases, the main action and until when."""
+
+    process: ProcessPage
+    phases: list[Phase]
+    action: str  # "propose", "support", "debate", "vote", "upcoming" or "results"
+    until: datetime | None
+    opens: datetime | None
+
+    @property
+    def rank(self) -> int:
+        """Open processes first, then those about to open, then the finished ones."""
+        return {"upcoming": 1, "results": 2}.get(self.action, 0)
+
+
+def process_now(process: ProcessPage, at: datetime | None = None) -> ProcessNow:
+    now = at or timezone.now()
+    phases = process.current_phases(now)
+    closes = {
+        Phase.PROPOSALS: process.proposals_closes,
+        Phase.SUPPORTS: process.supports_closes,
+        Phase.DEBATE: process.debate_closes,
+        Phase.VOTE: process.vote_closes,
+    }
+    # A vote outranks everything open beside it; then proposing, supporting, debating.
+    for phase, action in (
+        (Phase.VOTE, "vote"),
+        (Phase.PROPOSALS, "propose"),
+        (Phase.SUPPORTS, "support"),
+        (Phase.DEBATE, "debate"),
+    ):
+        if phase in phases:
+            return ProcessNow(process, phases, action, closes[phase], None)
+    if Phase.UPCOMING in phases:
+        upcoming = [
+            opens
+            for opens in (process.proposals_opens, process.supports_opens, process.debate_opens, process.vote_opens)
+            if opens > now
+        ]
+        return ProcessNow(process, phases, "upcoming", None, min(upcoming) if upcoming else None)
+    return ProcessNow(process, phases, "results", None, None)
+
+
+def processes_now(at: datetime | None = None) -> list[ProcessNow]:
+    """Every public process with what can be done in it now: open ones first, soonest deadline first."""
+    rows = [process_now(process, at) for process in ProcessPage.objects.live().public().order_by("id")]
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(rows, key=lambda row: (row.rank, row.until or row.opens or far))
+
+
+def recently_qualified(limit: int = 3) -> list[Proposal]:
+    """Proposals that reached their threshold most recently (public ones, authors not blocked)."""
+    return list(
+        Proposal.objects.filter(public_proposal_q(), status=ProposalStatus.QUALIFIED)
+        .select_related("process", "district")
+        .order_by("-updated_at", "-id")[:limit]
+    )

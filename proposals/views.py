@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -79,14 +80,22 @@ def process_index(request: HttpRequest, page: ProcessPage) -> HttpResponse:
     query_string = request.GET.copy()
     query_string.pop("page", None)
     now_phases = page.current_phases()
+    proposals = list(page_obj.object_list)
+    comment_counts = selectors.public_comment_counts([proposal.pk for proposal in proposals])
     context = {
         "filter_form": form,
         "filters": filters,
         "page_obj": page_obj,
-        "proposals": list(page_obj.object_list),
+        "proposals": proposals,
+        # Each card: the proposal and its public comment count; progress is drawn against the process threshold.
+        "proposal_cards": [(proposal, comment_counts.get(proposal.pk, 0)) for proposal in proposals],
+        "threshold": selectors.process_support_threshold(page),
+        "supports_open": Phase.SUPPORTS in now_phases,
         "query_string": query_string.urlencode(),
         "current_phases": now_phases,
         "phase_rows": _phase_rows(page, now_phases),
+        # While proposals or supports are open, the list is what people come for: it goes above the calendar.
+        "proposals_first": Phase.PROPOSALS in now_phases or Phase.SUPPORTS in now_phases,
         "can_submit": permissions.can_submit_proposal(request.user, page),
         "my_proposals": list(selectors.proposals_of_author(process=page, user=request.user)[:10]),
         "submit_url": page.url + page.reverse_subpage("proposal_submit"),
@@ -95,8 +104,15 @@ def process_index(request: HttpRequest, page: ProcessPage) -> HttpResponse:
 
 
 def _phase_rows(page: ProcessPage, now_phases: list[Phase]) -> list[dict[str, Any]]:
+    now = timezone.now()
     return [
-        {"phase": phase, "opens": opens, "closes": closes, "open": phase in now_phases}
+        {
+            "phase": phase,
+            "opens": opens,
+            "closes": closes,
+            "open": phase in now_phases,
+            "past": (closes or opens) <= now and phase not in now_phases,
+        }
         for phase, opens, closes in (
             (Phase.PROPOSALS, page.proposals_opens, page.proposals_closes),
             (Phase.SUPPORTS, page.supports_opens, page.supports_closes),

@@ -12,10 +12,13 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.home import HOME_SECTIONS_HOOK, HomeSection
+
 from . import moderation_views as views
 from .models import Category
 from .notifications import process_followers
 from .permissions import can_create_institutional_bill, can_moderate
+from .selectors import processes_now, recently_qualified
 
 moderation_urls = (
     [
@@ -79,6 +82,18 @@ class CategoryViewSet(SnippetViewSet):
 register_snippet(CategoryViewSet)
 # Newsletters to "followers of a process": notifications asks through this hook (it cannot import proposals).
 hooks.register("notifications_process_followers", process_followers)
+
+
+@hooks.register(HOME_SECTIONS_HOOK)
+def home_processes(request: HttpRequest) -> HomeSection | None:
+    """The home page's processes with what can be done in each now, and the proposals that just qualified."""
+    processes = processes_now()
+    if not processes:
+        return None
+    return HomeSection(
+        10, "proposals/_home_processes.html", {"processes": processes, "qualified": recently_qualified()}
+    )
+
 
 from proposals.debate import wagtail_hooks as debate_wagtail_hooks  # noqa: E402,F401 - Wagtail loads only wagtail_hooks; the debate queue registers there
 from proposals.followup import wagtail_hooks as followup_wagtail_hooks  # noqa: E402,F401 - committee scopes register there

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
 from accounts.models import CensusRecord
 from decide.refusals import NotAllowed
@@ -39,6 +40,12 @@ def receipt_hash(code: str) -> str:
 
 def poll_list() -> QuerySet[Poll]:
     return Poll.objects.select_related("process", "scope_province", "scope_district").order_by("-opens_at", "-id")
+
+
+def open_polls() -> QuerySet[Poll]:
+    """Polls taking ballots now, the one closing soonest first (the home page's "vote now")."""
+    now = timezone.now()
+    return poll_list().filter(opens_at__lte=now, closes_at__gt=now).order_by("closes_at", "id")
 
 
 def poll_get(poll_id: int) -> Poll:

@@ -33,7 +33,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 FORM_QUERIES = 5
 REVIEW_QUERIES = 5
 CONFIRM_QUERIES = 8
-PAPER_QUERIES = 2
+# The first page of a process also reads the site identity (name, logo, colours: cms.identity), cached
+# for every page after it.
+PAPER_QUERIES = 2 + 1
 # Once a second per poll a cast also looks whether a turnout dashboard needs telling:
 # the poll's process (its scope) and the census stamp.
 TURNOUT_CHECK_QUERIES = 3
