@@ -24,7 +24,13 @@ from proposals.models import PUBLIC_STATUSES
 from proposals.selectors import public_process_pages
 from votes.results.exports import outcome_records, results_records, statistics_records
 from votes.results.permissions import results_refusal
-from votes.results.published import poll_outcome, poll_publication, process_channel_statistics, process_statistics
+from votes.results.published import (
+    poll_outcome,
+    poll_publication,
+    process_age_statistics,
+    process_channel_statistics,
+    process_statistics,
+)
 from votes.results.stats import cells, suppression_threshold
 
 from .models import Poll
@@ -86,6 +92,21 @@ class ChannelStatisticOut(Schema):
 class ChannelStatisticsOut(Schema):
     suppression_threshold: int
     statistics: list[ChannelStatisticOut]
+
+
+class AgeStatisticOut(Schema):
+    stage: str = Field(..., description="proposing, supporting, debating or voting")
+    age_band: str = Field(..., description="16-29, 30-44, 45-64, 65+, unknown (no census record) or 'all'")
+    participants: int | None = Field(..., description="distinct people; null when suppressed")
+    eligible: int | None = Field(..., description="the census of the process's scope in that band")
+    participation_rate: float | None
+    representation_index: float | None
+    suppressed: bool
+
+
+class AgeStatisticsOut(Schema):
+    suppression_threshold: int
+    statistics: list[AgeStatisticOut]
 
 
 class ResultOut(Schema):
@@ -258,6 +279,32 @@ def process_channel_statistics_api(request: HttpRequest, process_id: int) -> Any
         for group, value in zip(groups, table.totals, strict=True):
             rows.append(_channel_row(table.stage, "all", group, value))
         rows.append(_channel_row(table.stage, "all", "all", table.grand_total))
+    return {"suppression_threshold": threshold, "statistics": rows}
+
+
+@statistics.get(
+    "/processes/{process_id}/ages",
+    response=answers(AgeStatisticsOut, 404),
+    summary=gettext_noop("People of a process by age band (from the census birth date), stage by stage"),
+)
+def process_age_statistics_api(request: HttpRequest, process_id: int) -> Any:
+    page = public_process_pages().filter(pk=process_id).first()
+    if page is None:
+        raise NotFound(_("There is no public process with this number."))
+    threshold = suppression_threshold(request)
+    rows = [
+        {
+            "stage": table.stage,
+            "age_band": row.band,
+            "participants": row.participants,
+            "eligible": row.eligible,
+            "participation_rate": None if row.rate is None else round(row.rate, 6),
+            "representation_index": None if row.representation_index is None else round(row.representation_index, 6),
+            "suppressed": row.suppressed,
+        }
+        for table in process_age_statistics(page, threshold)
+        for row in table.rows
+    ]
     return {"suppression_threshold": threshold, "statistics": rows}
 
 

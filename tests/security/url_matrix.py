@@ -652,4 +652,5 @@ ROUTES: dict[str, Route] = {
     ),
     "api:process_statistics_api": Route(on="process", GET="ok", POST="405"),
     "api:process_channel_statistics_api": Route(on="process", GET="ok", POST="405"),
+    "api:process_age_statistics_api": Route(on="process", GET="ok", POST="405"),
 }

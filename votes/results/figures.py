@@ -27,6 +27,14 @@ from django.core.cache import cache
 
 from proposals.models import ProcessPage
 from votes.models import Option, Poll, Question
+from votes.results.breakdowns import (
+    AGE_BANDS,
+    UNKNOWN_AGE,
+    BandCounts,
+    process_age_counts,
+    process_eligible_age_counts,
+    process_vote_channel_counts,
+)
 from votes.results.disclosure import Decision, DisclosureModel, disclosure_decide
 from votes.results.stats import (
     AREAS,
@@ -240,8 +248,11 @@ class ProcessFigures:
     stages: dict[str, Counts]
     eligible: Counts
     polls: list[tuple[int, bool, PollFigures, Decision]]  # (poll id, same census scope, figures, decision)
-    # stage -> channel -> people who took part that way (CHANNEL_STAGES only)
+    # stage -> channel -> people who took part that way (CHANNEL_STAGES, and voting: online or at a booth)
     channels: dict[str, dict[str, Counts]] = field(default_factory=dict)
+    # stage -> age band -> people (AGE_STAGES), and the eligible census by age band
+    ages: dict[str, BandCounts] = field(default_factory=dict)
+    eligible_ages: BandCounts = field(default_factory=dict)
 
     def digest(self, threshold: int) -> str:
         document = {
@@ -251,6 +262,8 @@ class ProcessFigures:
                 for s, by in sorted(self.channels.items())
             },
             "eligible": [self.eligible.get(cell, 0) for cell in cells()],
+            "ages": {s: [c.get(b, 0) for b in AGE_BANDS] for s, c in sorted(self.ages.items())},
+            "eligible_ages": [self.eligible_ages.get(b, 0) for b in AGE_BANDS],
             "polls": [[pk, same, f.digest(), sorted(d.hidden)] for pk, same, f, d in self.polls],
             "threshold": threshold,
         }
@@ -290,6 +303,7 @@ def process_model(figures: ProcessFigures) -> DisclosureModel:
             # The same census scope is the same census table; a narrower scope counts no more people.
             model.relate({f"{prefix}e:{name}": 1, f"e:{name}": -1}, equal=same_scope)
     _add_channels(model, figures.channels)
+    _add_ages(model, figures.ages, figures.eligible_ages)
     if figures.polls:
         for cell in cells():  # and the process's voters are at most all its polls' voters together
             terms = {f"p:{VOTING}:{cell_name(cell)}": 1, **{a: -c for a, c in poll_voters[cell].items()}}
@@ -331,6 +345,51 @@ def _add_channels(model: DisclosureModel, channels: Mapping[str, Mapping[str, Co
             model.relate({stage_atom: 1, **{f"ch:{stage}:{channel}:{name}": -1 for channel in names}}, equal=False)
 
 
+def age_table(stage: str) -> str:
+    """The age table of a stage (``age.<stage>``, one row named after it), or of the census (``age.eligible``)."""
+    return f"age.{stage}"
+
+
+def age_key(stage: str, band: str) -> str:
+    """A figure of an age table: ``age.<stage>:<stage>:<band|*>``."""
+    return f"{age_table(stage)}:{stage}:{band}"
+
+
+ELIGIBLE_AGES = "eligible"
+
+
+def _add_ages(model: DisclosureModel, ages: Mapping[str, BandCounts], eligible: BandCounts) -> None:
+    """Each stage's people by age band, and the census by age band: one-row tables tied to the cell tables.
+
+    Everyone has exactly one band ("unknown" included), so a stage's bands add up to its people,
+    and the census's bands to the census; supporters and voters are on the census, band by band.
+    """
+    if not ages:
+        return
+    for stage, counts in {**ages, ELIGIBLE_AGES: eligible}.items():
+        census = stage == ELIGIBLE_AGES
+        prefix = "ea" if census else f"a:{stage}"
+        table = age_table(stage)
+        atoms = {band: model.atom(f"{prefix}:{band}", counts.get(band, 0)) for band in AGE_BANDS}
+        for band, atom in atoms.items():
+            # As for the census by cell: a band nobody in the census belongs to is no secret.
+            known_zero = census and counts.get(band, 0) == 0
+            weight = 5.0 if census else 1.0
+            model.figure(
+                age_key(stage, band), table, {atom: 1}, fixed=known_zero, row=stage, column=band, weight=weight
+            )
+        model.figure(age_key(stage, "*"), table, dict.fromkeys(atoms.values(), 1), total=True, row=stage, column="*")
+        whole = "e" if census else f"p:{stage}"
+        cell_atoms = [f"{whole}:{cell_name(cell)}" for cell in cells()]
+        if all(atom in model.truth for atom in cell_atoms):
+            model.relate({**dict.fromkeys(atoms.values(), 1), **dict.fromkeys(cell_atoms, -1)})
+    for stage in (SUPPORTING, VOTING):
+        if stage in ages:
+            for band in AGE_BANDS:
+                if band != UNKNOWN_AGE:
+                    model.relate({f"a:{stage}:{band}": 1, f"ea:{band}": -1}, equal=False)
+
+
 def process_decision(process: ProcessPage, threshold: int) -> tuple[ProcessFigures, Decision]:
     polls = list(Poll.objects.filter(process=process, results_published_at__isnull=False).order_by("pk"))
     scope = (process.scope_province_id, process.scope_district_id)
@@ -344,7 +403,9 @@ def process_decision(process: ProcessPage, threshold: int) -> tuple[ProcessFigur
         stages=process_stage_counts(process),
         eligible=process_eligible_counts(process),
         polls=entries,
-        channels=process_channel_counts(process),
+        channels={**process_channel_counts(process), VOTING: process_vote_channel_counts(process)},
+        ages=process_age_counts(process),
+        eligible_ages=process_eligible_age_counts(process),
     )
     decision = _cached_decision(
         "process", process.pk, figures.digest(threshold), threshold, lambda: process_model(figures)

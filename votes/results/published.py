@@ -16,11 +16,16 @@ from django.utils.translation import pgettext_lazy
 
 from proposals.models import Channel as ParticipationChannel
 from proposals.models import ProcessPage
+from votes.models import Channel as VotingChannel
 from votes.models import Option, Poll, Question
+from votes.results.breakdowns import AGE_BANDS, AGE_LABELS
 from votes.results.disclosure import Decision
 from votes.results.figures import (
     ANY,
+    ELIGIBLE_AGES,
     PollFigures,
+    age_key,
+    age_table,
     cell_name,
     channel_key,
     channel_table,
@@ -271,7 +276,7 @@ class ChannelStats:
 def process_channel_statistics(process: ProcessPage, threshold: int) -> list[ChannelStats]:
     """The by-channel tables of a process, under the same disclosure decision as its other figures."""
     figures, decision = process_decision(process, threshold)
-    labels = dict(ParticipationChannel.choices)
+    labels = {**dict(ParticipationChannel.choices), **dict(VotingChannel.choices)}
     tables = []
     for stage, by_channel in figures.channels.items():
         rows = []
@@ -330,3 +335,74 @@ def poll_outcome(poll: Poll, threshold: int) -> PollOutcome:
     figures, _decision = poll_decision(poll, threshold)
     blank = set(Option.objects.filter(question__poll=poll, blank=True).values_list("id", flat=True))
     return outcome_of(figures, rule=poll.outcome_rule, quorum_percent=poll.quorum_percent, blank_options=blank)
+
+
+@dataclass(frozen=True)
+class AgeRow:
+    """One age band of one stage (None = suppressed or undefined)."""
+
+    band: str
+    participants: int | None
+    eligible: int | None
+    rate: float | None
+    share: float | None
+    eligible_share: float | None
+    representation_index: float | None
+
+    @property
+    def label(self) -> str:
+        return str(ALL_LABEL) if self.band == ALL else str(AGE_LABELS[self.band])
+
+    @property
+    def suppressed(self) -> bool:
+        return self.participants is None
+
+
+@dataclass(frozen=True)
+class AgeStats:
+    stage: str
+    rows: list[AgeRow]  # the bands, then all
+
+    @property
+    def label(self) -> str:
+        return str(STAGE_LABELS[self.stage])
+
+    @property
+    def shown_rows(self) -> list[AgeRow]:
+        return [row for row in self.rows if row.participants != 0 or row.eligible != 0]
+
+
+def process_age_statistics(process: ProcessPage, threshold: int) -> list[AgeStats]:
+    """A process's people by age band, stage by stage, against the census's bands, as published."""
+    figures, decision = process_decision(process, threshold)
+
+    def shown(stage: str, band: str, value: int) -> int | None:
+        return value if decision.shows(age_key(stage, band)) else None
+
+    census = {b: shown(ELIGIBLE_AGES, b, figures.eligible_ages.get(b, 0)) for b in AGE_BANDS}
+    census[ALL] = shown(ELIGIBLE_AGES, ANY, sum(figures.eligible_ages.values()))
+    tables = []
+    for stage, counts in figures.ages.items():
+        if age_table(stage) in decision.dropped_tables:
+            people: dict[str, int | None] = dict.fromkeys([*AGE_BANDS, ALL])
+            people[ALL] = shown(stage, ANY, sum(counts.values()))
+        else:
+            people = {b: shown(stage, b, counts.get(b, 0)) for b in AGE_BANDS}
+            people[ALL] = shown(stage, ANY, sum(counts.values()))
+        rows = []
+        for band in [*AGE_BANDS, ALL]:
+            share = _ratio(people[band], people[ALL])
+            eligible_share = _ratio(census[band], census[ALL])
+            rows.append(
+                AgeRow(
+                    band=band,
+                    participants=people[band],
+                    eligible=census[band],
+                    rate=_ratio(people[band], census[band]),
+                    share=share,
+                    eligible_share=eligible_share,
+                    representation_index=_ratio(share, eligible_share),
+                )
+            )
+        tables.append(AgeStats(stage=stage, rows=rows))
+    return tables

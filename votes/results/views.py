@@ -33,7 +33,7 @@ from votes.results.permissions import (
     results_review_refusal,
 )
 from votes.results.publication import poll_results_publish
-from votes.results.published import process_channel_statistics, process_statistics
+from votes.results.published import process_age_statistics, process_channel_statistics, process_statistics
 from votes.results.stats import poll_eligible_counts, poll_turnout_counts, suppression_threshold
 
 
@@ -127,6 +127,7 @@ def process_statistics_page(request: HttpRequest, process_id: int) -> HttpRespon
         "stages": stages,
         "charts": stage_charts(stages, "process"),
         "channels": process_channel_statistics(process, threshold),
+        "ages": process_age_statistics(process, threshold),
         "threshold": threshold,
     }
     return render(request, "votes/results/process_statistics.html", context)
