@@ -77,6 +77,11 @@ class _Staging:
             quote(_column(meta.get_field(name)))
             for name in ("document_hash", "birth_date", "district", "gender", "area", "imported_at")
         )
+        # Hashes are lowercase hex: compared byte by byte ("C") they sort and group several times faster
+        # than under the database's language collation, in the same order. Compared with the census's own
+        # column, they take its collation, so its unique index still serves the lookups.
+        self.bytewise = ' COLLATE "C"' if self.postgres else ""
+        self.as_census = ' COLLATE "default"' if self.postgres else ""
         with connection.cursor() as cursor:
             if self.postgres:
                 # The COPY of a big file stays open for minutes, and the writing step waits for other census
@@ -90,9 +95,9 @@ class _Staging:
                 )
             cursor.execute(f"DROP TABLE IF EXISTS {_STAGING}")
             cursor.execute(
-                f"CREATE TEMPORARY TABLE {_STAGING} (hash varchar(64) NOT NULL, birth_date date NOT NULL,"
-                " district_id bigint NOT NULL, gender varchar(7) NOT NULL, area varchar(5) NOT NULL,"
-                " line integer NOT NULL)"
+                f"CREATE TEMPORARY TABLE {_STAGING} (hash varchar(64){self.bytewise} NOT NULL,"
+                " birth_date date NOT NULL, district_id bigint NOT NULL, gender varchar(7) NOT NULL,"
+                " area varchar(5) NOT NULL, line integer NOT NULL)"
             )
 
     def add(self, rows: list[CensusRow]) -> None:
@@ -204,7 +209,8 @@ class _Staging:
             cursor.execute(
                 f"UPDATE {self.table} SET {self.birth_date} = s.birth_date, {self.district} = s.district_id,"  # noqa: S608
                 f" {self.gender} = s.gender, {self.area} = s.area FROM {_STAGING} s"
-                f" WHERE {self.table}.{self.hash} = s.hash AND ({self.table}.{self.birth_date} <> s.birth_date"
+                f" WHERE {self.table}.{self.hash} = s.hash{self.as_census}"
+                f" AND ({self.table}.{self.birth_date} <> s.birth_date"
                 f" OR {self.table}.{self.district} <> s.district_id OR {self.table}.{self.gender} <> s.gender"
                 f" OR {self.table}.{self.area} <> s.area)"
             )
@@ -220,7 +226,8 @@ class _Staging:
             cursor.execute(
                 f"INSERT INTO {self.table} ({self.hash}, {self.birth_date}, {self.district}, {self.gender},"  # noqa: S608
                 f" {self.area}, {self.imported_at}) SELECT s.hash, s.birth_date, s.district_id, s.gender, s.area, %s"
-                f" FROM {_STAGING} s WHERE NOT EXISTS (SELECT 1 FROM {self.table} c WHERE c.{self.hash} = s.hash)"
+                f" FROM {_STAGING} s WHERE NOT EXISTS"
+                f" (SELECT 1 FROM {self.table} c WHERE c.{self.hash} = s.hash{self.as_census})"
                 " ORDER BY s.hash",
                 [now],
             )
@@ -279,7 +286,8 @@ class _Staging:
             cursor.execute(
                 f"INSERT INTO {fresh} ({self.hash}, {self.birth_date}, {self.district}, {self.gender},"  # noqa: S608
                 f" {self.area}, {self.imported_at}) SELECT hash, birth_date, district_id, gender, area, %s"
-                f" FROM {_STAGING} ORDER BY hash",
+                # In file order: sorting by hash first cost more (3.5 s a million) than the hash indexes gain.
+                f" FROM {_STAGING}",
                 [now],
             )
             created = int(cursor.rowcount)
