@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from accounts.sms import sms_gateway
+from decide.site_name import site_name
 
 from . import messages
 from .kinds import Channel, Kind
@@ -414,6 +415,7 @@ def digest_email(*, recipient: Any, rows: list[Delivery]) -> EmailMultiAlternati
                 "groups": [(str(label), items) for label, items in grouped.items()],
                 "unsubscribe_url": unsubscribe,
                 "settings_url": absolute(reverse("notifications:settings")),
+                "site_name": site_name(),
             },
         )
     first = min(row.pk for row in rows)

@@ -14,13 +14,15 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from decide.site_name import site_name
+
 from .kinds import Kind
 
 SMS_MAX_CHARS = 160
 
 
 def _render(kind: str, part: str, params: Mapping[str, Any], language: str, extra: Mapping[str, Any] | None) -> str:
-    context = {"p": params, **(extra or {})}
+    context = {"p": params, "site_name": site_name(), **(extra or {})}
     with translation.override(language):
         return render_to_string(f"notifications/messages/{Kind(kind).value}/{part}.txt", context)
 

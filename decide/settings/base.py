@@ -247,7 +247,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Decide] "
+# Subjects start with the site's name as the administrators set it (accounts.adapter.format_email_subject).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = None
+# allauth names a person by their public name (pages, emails), never by the username it made from the email.
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 # Client address through trusted proxies only; failed sign-ins counted per account AND client address.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -304,6 +307,8 @@ TASKS: dict[str, Any] = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Decide <no-reply@decide.local>")
 
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Decide La Libertad")
+# Where emails and SMS read the site's name (decide/site_name.py): the identity set in the admin.
+SITE_NAME_SOURCE = "cms.identity.current_identity"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt", "json"]
