@@ -11,9 +11,11 @@ queries per page counted in-process on the same code, with the page cache off.
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from . import datagen
@@ -25,6 +27,7 @@ from .procs import cpu_seconds, group_pids
 HOST = "127.0.0.1"
 GOAL = "p99 ≤ 150 ms at 16 clients, anonymous and signed in; SQL queries per page constant"
 CLIENTS = 16
+PROFILE = Path(__file__).resolve().parent / "results" / "pages_signed_in_profile.txt"
 
 
 def _home_page() -> tuple[Any, Any, int]:
@@ -135,11 +138,13 @@ def _render_cpu_ms(urls: dict[str, str], session: str, repeats: int) -> dict[str
 
     out: dict[str, dict[str, float]] = {"signed_in": {}, "anonymous_rendered": {}, "anonymous_cached": {}}
     for kind in out:
+        # One client per kind: a new test client builds the whole middleware chain on its first request (~25 ms).
+        browser = DjangoClient(HTTP_HOST="127.0.0.1")
         with override_settings(PAGE_CACHE_ENABLED=kind == "anonymous_cached"):
             for name, url in urls.items():
                 samples = []
                 for _ in range(repeats + 1):
-                    browser = DjangoClient(HTTP_HOST="127.0.0.1")
+                    browser.cookies.clear()  # anonymous: a new visitor each time
                     if kind == "signed_in":
                         browser.cookies[settings.SESSION_COOKIE_NAME] = session
                     t0 = time.thread_time()
@@ -147,6 +152,47 @@ def _render_cpu_ms(urls: dict[str, str], session: str, repeats: int) -> dict[str
                     samples.append((time.thread_time() - t0) * 1000)
                 out[kind][name] = round(statistics.median(samples[1:]), 2)  # the first fills the cache
     return out
+
+
+def _profile_signed_in(urls: dict[str, str], session: str, repeats: int) -> str:
+    """pyinstrument's view of where a signed-in page's time goes (each page `repeats` times, in-process)."""
+    from django.conf import settings
+    from django.test import Client as DjangoClient
+    from pyinstrument import Profiler
+
+    browser = DjangoClient(HTTP_HOST="127.0.0.1")
+    browser.cookies[settings.SESSION_COOKIE_NAME] = session
+    reports = []
+    for name, url in urls.items():
+        browser.get(url)
+        profiler = Profiler(interval=0.0002)
+        profiler.start()
+        for _ in range(repeats):
+            browser.get(url)
+        profiler.stop()
+        text = profiler.output_text(unicode=False, color=False, show_all=False)
+        reports.append(f"## {name} ({url}), signed in, {repeats} loads\n\n{text}")
+    return "\n".join(reports)
+
+
+def _baseline_cpu(ctx: Context) -> dict[str, float]:
+    """CPU per request of the do-nothing view at 16 clients: a divisor the machine's other load does not move."""
+    port = ctx.ports["baseline_http"]
+
+    async def job(_worker: int, _n: int) -> None:
+        response = await Client(HOST, port).get("/")
+        if response.status != 200:
+            raise HTTPError(f"baseline answered {response.status}")
+
+    pids = group_pids(ctx.pids["baseline_http"])
+    before = cpu_seconds(pids)
+    result = run_async(closed_loop(job, workers=CLIENTS, max_jobs=10_000_000, max_seconds=5))
+    cpu = cpu_seconds(pids) - before
+    return {
+        "cpu_ms_per_request": 1000 * cpu / result.done if result.done else float("nan"),
+        "rate_per_s": result.rate,
+        "p99_ms": result.p(99),
+    }
 
 
 def _load(ctx: Context, urls: dict[str, str], sessions: list[str] | None) -> tuple[LoadResult, dict[str, Any]]:
@@ -172,9 +218,13 @@ def _load(ctx: Context, urls: dict[str, str], sessions: list[str] | None) -> tup
     run_async(closed_loop(warm_up, workers=CLIENTS, max_jobs=CLIENTS * len(names), max_seconds=60))
     pids = group_pids(ctx.pids["decide_http"])
     cpu_before = cpu_seconds(pids)
+    load_before = os.getloadavg()[0]
     result = run_async(closed_loop(job, workers=CLIENTS, max_jobs=10_000_000, max_seconds=ctx.sizes["pages_seconds"]))
     cpu = cpu_seconds(pids) - cpu_before
     detail = {
+        # The machine's 1-minute load average before and after: other work on the 2 cores shows in every latency.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "server_cores_used": cpu / result.seconds if result.seconds else None,
         "p99_ms": result.p(99),
         "p50_ms": result.p(50),
         "rate_per_s": result.rate,
@@ -227,6 +277,14 @@ def _pages(ctx: Context, base: LoadResult, home: Any) -> list[Figure]:
             ctx.failures.append(f"pages ({audience}): {run['errors']} errors, e.g. {run['error_samples']}")
     cpu_ms = _render_cpu_ms(urls, data["sessions"][0], repeats=3 if ctx.smoke else 5)
     ctx.log(f"CPU ms per page in-process: {cpu_ms}")
+    if not ctx.smoke:
+        profile = _profile_signed_in(urls, data["sessions"][0], repeats=10)
+        PROFILE.write_text(profile)
+        ctx.log(f"signed-in profile written to {PROFILE.relative_to(PROFILE.parent.parent.parent)}")
+    base_cpu = _baseline_cpu(ctx)
+    ctx.log(f"do-nothing view: {base_cpu['cpu_ms_per_request']:.2f} ms CPU per request")
+    for run in runs.values():
+        run["cpu_ratio_to_baseline"] = (run["server_cpu_ms_per_page"] or 0) / base_cpu["cpu_ms_per_request"]
     p99 = max(run["p99_ms"] for run in runs.values())
     errors = sum(run["errors"] for run in runs.values())
     figures = [
@@ -254,6 +312,7 @@ def _pages(ctx: Context, base: LoadResult, home: Any) -> list[Figure]:
                 "sql_queries": queries,
                 "queries_constant": constant,
                 "cpu_ms_in_process": cpu_ms,
+                "baseline_cpu": base_cpu,
             },
         )
     ]
@@ -272,6 +331,10 @@ def _pages(ctx: Context, base: LoadResult, home: Any) -> list[Figure]:
                 extra={
                     "rate_per_s": run["rate_per_s"],
                     "server_cpu_ms_per_page": run["server_cpu_ms_per_page"],
+                    "cpu_ratio_to_baseline": run["cpu_ratio_to_baseline"],
+                    "server_cores_used": run["server_cores_used"],
+                    "load_average": run["load_average"],
+                    "p50_ms": run["p50_ms"],
                     "p99_ms_by_page": run["p99_ms_by_page"],
                     "cache": run["cache"],
                 },

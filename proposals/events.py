@@ -15,7 +15,7 @@ from typing import ClassVar, Literal, Self
 from django.conf import settings
 from django.utils import translation
 
-from decide.cache_pages import touch_after_commit
+from decide.cache_pages import HOME_SCOPE, touch_after_commit
 from decide.live.publish import LiveEvent, encode_live_event, send_after_commit
 
 from .models import Comment, Proposal, ProposalEvent
@@ -139,8 +139,11 @@ def publish(proposal: Proposal, event: ProposalLiveEvent) -> ProposalEvent:
     row.text = encode_live_event(event, event_id=row.pk)
     row.save(update_fields=["text"])
     send_after_commit(proposal.live_group, row.text, event_id=row.pk)
-    # The process's list shows the proposal too (its count, status, presence): its cached pages go stale.
+    # The process's list shows the proposal too (its count, status, presence): its cached pages go stale;
+    # the home page lists proposals that just qualified and links to results.
     touch_after_commit(process_cache_scope(proposal.process_id))
+    if isinstance(event, StatusChanged | PollResultsPublished):
+        touch_after_commit(HOME_SCOPE)
     return row
 
 

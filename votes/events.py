@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Literal
 
 from django.db import transaction
 
+from decide.cache_pages import HOME_SCOPE, touch_after_commit
 from decide.live.publish import LiveEvent, encode_live_event, send_after_commit, send_to_group_now
 from proposals import events as proposal_events
 from proposals.events import PollResultsPublished
@@ -67,6 +68,7 @@ def results_published(poll: Poll, *, url: str) -> PollResultsPublished:
     """Tell the poll page's viewers, and the viewers of each proposal put to it, that the results are out."""
     event = PollResultsPublished(poll=poll.pk, title=poll.title, url=url)
     send_after_commit(poll.live_group, encode_live_event(event))
+    touch_after_commit(HOME_SCOPE)  # the home page's cached copy links to results
     for proposal in poll.proposals.all():
         proposal_events.poll_results_published(proposal, event)
     return event

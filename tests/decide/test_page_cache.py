@@ -261,14 +261,31 @@ def test_published_results_are_on_the_next_load_and_then_cached(django_capture_o
     assert state(visitor().get(url)) == "hit"
 
 
-def test_an_editor_publishing_a_page_drops_the_home_page(django_capture_on_commit_callbacks: Any) -> None:
+def _home() -> Any:
     from wagtail.models import Page, Site
 
     from cms.models import HomePage
 
     home = Page.get_first_root_node().add_child(instance=HomePage(title="Inicio", slug="inicio-cache"))
     Site.objects.filter(is_default_site=True).update(root_page=home)
-    process = process_page(parent=home)
+    return home
+
+
+def test_a_status_change_and_published_results_drop_the_home_page(django_capture_on_commit_callbacks: Any) -> None:
+    proposal = ProposalFactory(process=process_page(parent=_home()))
+    warm("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        _status(proposal)
+    assert state(visitor().get("/")) == "miss"
+    assert state(visitor().get("/")) == "hit"
+    poll = closed_poll()
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_results_publish(poll=poll, actor=UserFactory(roles=["administrator"]))
+    assert state(visitor().get("/")) == "miss"
+
+
+def test_an_editor_publishing_a_page_drops_the_home_page(django_capture_on_commit_callbacks: Any) -> None:
+    process = process_page(parent=_home())
     warm("/")
     process.title = "Ley regional de bosques"
     with django_capture_on_commit_callbacks(execute=True):
