@@ -15,8 +15,9 @@ from __future__ import annotations
 import email
 import logging
 import random
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -64,6 +65,15 @@ def absolute(url: str) -> str:
 
 def unsubscribe_url(*, user_id: int, kind: str) -> str:
     return absolute(reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)]))
+
+
+_SLOT = "unsubscribe-slot"
+
+
+def _unsubscribe_urls() -> Callable[[int, str], str]:
+    """unsubscribe_url for a whole batch: one reverse, then only the signing per email."""
+    base = absolute(reverse("notifications:unsubscribe", args=[_SLOT]))
+    return lambda user_id, kind: base.replace(_SLOT, unsubscribe_token(user_id=user_id, kind=kind))
 
 
 def message_id(delivery_id: int) -> str:
@@ -182,39 +192,70 @@ class _MergedEmail(EmailMultiAlternatives):
         return _MergedMessage(self.prototype, self.merge_values)
 
 
-def _texts(row: _Claimed, language: str, cache: dict[tuple[str, str, str], _MessageText]) -> _MessageText:
-    """Subject, body (with the unsubscribe stand-in) and HTML part of one event in one language, rendered once."""
-    cache_key = (row.kind, row.key, language)
-    if cache_key not in cache:
-        params = row.params
-        html = ""
-        if row.kind == Kind.NEWSLETTER:
-            newsletter = Newsletter.objects.filter(pk=int(params.get("newsletter") or 0)).first()
-            if newsletter is not None:
-                html = newsletter.body
-                params = {**params, "text": strip_tags(newsletter.body)}
-        subject = messages.email_subject(kind=row.kind, params=params, language=language)
-        body = messages.email_body(
-            kind=row.kind, params=params, language=language, url=absolute(row.url), unsubscribe_url=_MERGE_UNSUBSCRIBE
-        )
-        cache[cache_key] = _MessageText(subject, body, html)
-    return cache[cache_key]
-
-
 class _MessageText(NamedTuple):
     subject: str
     body: str
     html: str
 
 
-def _email_for(
-    row: _Claimed, texts: dict[tuple[str, str, str], _MessageText], prototypes: dict[tuple[str, str, str], _Prototype]
-) -> EmailMultiAlternatives:
+class _Renders:
+    """Texts and MIME prototypes per (kind, event, language), shared by the batches of the next minute.
+
+    An event's text is the same for everyone reading the same language, so a 100,000-recipient event
+    renders its templates three times (es, en, fr), not 100,000; kept a minute so the Date header stays true.
+    """
+
+    MAX_AGE_S = 60.0
+    MAX_ENTRIES = 256
+
+    def __init__(self) -> None:
+        self.born = time.monotonic()
+        self.texts: dict[tuple[str, str, str], _MessageText] = {}
+        self.prototypes: dict[tuple[str, str, str], _Prototype] = {}
+        self.unsubscribe_url = _unsubscribe_urls()
+
+    def fresh(self) -> bool:
+        return time.monotonic() - self.born < self.MAX_AGE_S and len(self.texts) < self.MAX_ENTRIES
+
+    def text(self, row: _Claimed, language: str) -> _MessageText:
+        """Subject, body (with the unsubscribe stand-in) and HTML part of one event in one language."""
+        cache_key = (row.kind, row.key, language)
+        if cache_key not in self.texts:
+            params = row.params
+            html = ""
+            if row.kind == Kind.NEWSLETTER:
+                newsletter = Newsletter.objects.filter(pk=int(params.get("newsletter") or 0)).first()
+                if newsletter is not None:
+                    html = newsletter.body
+                    params = {**params, "text": strip_tags(newsletter.body)}
+            subject = messages.email_subject(kind=row.kind, params=params, language=language)
+            body = messages.email_body(
+                kind=row.kind,
+                params=params,
+                language=language,
+                url=absolute(row.url),
+                unsubscribe_url=_MERGE_UNSUBSCRIBE,
+            )
+            self.texts[cache_key] = _MessageText(subject, body, html)
+        return self.texts[cache_key]
+
+
+_renders: _Renders | None = None
+
+
+def _current_renders() -> _Renders:
+    global _renders
+    if _renders is None or not _renders.fresh():
+        _renders = _Renders()
+    return _renders
+
+
+def _email_for(row: _Claimed, renders: _Renders) -> EmailMultiAlternatives:
     if not row.email:  # an account made at an officer's desk may have none: the delivery fails, saying so
         raise ValueError("the recipient has no email address")
     language = row.language or settings.LANGUAGE_CODE
-    text = _texts(row, language, texts)
-    unsubscribe = unsubscribe_url(user_id=row.recipient_id, kind=row.kind)
+    text = renders.text(row, language)
+    unsubscribe = renders.unsubscribe_url(row.recipient_id, row.kind)
 
     def build(to: str, message_id_: str, unsubscribe_: str, delivery: str) -> _MergedEmail:
         email = _MergedEmail(
@@ -237,10 +278,10 @@ def _email_for(
     if not (row.email.isascii() and unsubscribe.isascii()):
         return email  # an address to encode: Django builds this one whole
     cache_key = (row.kind, row.key, language)
-    if cache_key not in prototypes:
+    if cache_key not in renders.prototypes:
         prototype = _Prototype(build(_MERGE_TO, _MERGE_ID, _MERGE_UNSUBSCRIBE, _MERGE_DELIVERY).message())
-        prototypes[cache_key] = prototype if prototype.mergeable() else _Prototype(None)
-    prototype = prototypes[cache_key]
+        renders.prototypes[cache_key] = prototype if prototype.mergeable() else _Prototype(None)
+    prototype = renders.prototypes[cache_key]
     if prototype.message is not None:
         email.prototype = prototype
         email.merge_values = {
@@ -253,7 +294,7 @@ def _email_for(
 
 
 def _send_emails(rows: list[_Claimed]) -> _Outcome:
-    """Every email of the batch through one connection (one SMTP session or one file), in one send_messages."""
+    """The batch's emails through one connection (one SMTP session, one file), each with its own outcome."""
     outcome = _Outcome(sent=[], failed={})
     if not rows:
         return outcome
@@ -264,28 +305,15 @@ def _send_emails(rows: list[_Claimed]) -> _Outcome:
         reason = f"mail server: {type(exc).__name__}: {exc}"[:300]
         outcome.failed.update((row.pk, reason) for row in rows)
         return outcome
-    texts: dict[tuple[str, str, str], _MessageText] = {}
-    prototypes: dict[tuple[str, str, str], _Prototype] = {}
-    emails: list[tuple[int, EmailMultiAlternatives]] = []
-    for row in rows:
-        try:
-            emails.append((row.pk, _email_for(row, texts, prototypes)))
-        except Exception as exc:
-            outcome.failed[row.pk] = f"mail server: {type(exc).__name__}: {exc}"[:300]
+    renders = _current_renders()
     try:
-        try:
-            connection.send_messages([email for _pk, email in emails])
-        except Exception:
-            # Which one failed is unknown: each is tried alone, so one bad address does not fail its batch.
-            for pk, email in emails:
-                try:
-                    connection.send_messages([email])
-                except Exception as exc:
-                    outcome.failed[pk] = f"mail server: {type(exc).__name__}: {exc}"[:300]
-                else:
-                    outcome.sent.append(pk)
-        else:
-            outcome.sent.extend(pk for pk, _email in emails)
+        for row in rows:
+            try:
+                connection.send_messages([_email_for(row, renders)])
+            except Exception as exc:
+                outcome.failed[row.pk] = f"mail server: {type(exc).__name__}: {exc}"[:300]
+            else:
+                outcome.sent.append(row.pk)
     finally:
         try:
             connection.close()

@@ -8,6 +8,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -37,7 +38,16 @@ class NewsletterViewSet(SnippetViewSet):
     menu_order = 8100
     add_to_admin_menu = True
     list_display = ["subject", "segment", "status", "recipient_count", SendColumn("send", label=_("Send"))]
-    form_fields = ["subject", "body", "segment", "province", "district", "process"]
+    # What an editor writes; status, counters and dates belong to the send desk (snippets build their
+    # form from panels, so listing fields alone would still show every model field).
+    panels = [
+        FieldPanel("subject"),
+        FieldPanel("body"),
+        FieldPanel("segment"),
+        FieldPanel("province"),
+        FieldPanel("district"),
+        FieldPanel("process"),
+    ]
 
     def get_form_class(self, for_update: bool = False) -> Any:
         self.base_form_class = NewsletterForm
