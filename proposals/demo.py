@@ -149,7 +149,8 @@ def seed_proposals(processes: list[tuple[ProcessPage, str]], categories: dict[st
             institutional = title.startswith("Ley regional")
             if institutional:
                 status = S.IN_VOTE if phase in ("vote",) else S.PUBLISHED
-            body = "".join([f"<p>{summary}</p>", *rng.sample(PARAGRAPHS, 3)])
+            # The summary is shown above the text already: the text starts where the summary leaves off.
+            body = "".join([PARAGRAPHS[0], *rng.sample(PARAGRAPHS[1:], 2)])
             published = None if status in (S.DRAFT, S.SUBMITTED) else now - timedelta(days=40 - i, hours=i)
             new.append(
                 Proposal(
