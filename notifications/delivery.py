@@ -13,6 +13,7 @@ words on the row; after MAX_ATTEMPTS the delivery is marked failed.
 from __future__ import annotations
 
 import email
+import inspect
 import logging
 import random
 import time
@@ -327,6 +328,7 @@ def _send_sms(rows: list[_Claimed]) -> _Outcome:
     if not rows:
         return outcome
     gateway = sms_gateway()
+    takes_reference = "reference" in inspect.signature(gateway.send).parameters
     people = get_user_model().objects.in_bulk([row.recipient_id for row in rows])
     for row in rows:
         recipient = people.get(row.recipient_id)
@@ -338,7 +340,11 @@ def _send_sms(rows: list[_Claimed]) -> _Outcome:
             kind=row.kind, params=row.params, language=row.language or settings.LANGUAGE_CODE, url=absolute(row.url)
         )
         try:
-            gateway.send(phone=phone, message=text)
+            if takes_reference:
+                # The idempotency key: a message resent after a killed batch is dropped by the provider.
+                gateway.send(phone=phone, message=text, reference=f"delivery-{row.pk}")  # type: ignore[call-arg]
+            else:
+                gateway.send(phone=phone, message=text)
         except Exception as exc:
             outcome.failed[row.pk] = f"SMS provider: {exc}"[:300]
         else:
