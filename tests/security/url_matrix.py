@@ -240,6 +240,12 @@ ROUTES: dict[str, Route] = {
         GET="login login login redirect redirect ok mfa",
         POST="login login login 405 405 405 mfa",
     ),
+    # The platform's weekly activity (issue 20): administrators only, read-only.
+    "activity:index": Route(
+        on=None,
+        GET="login login login redirect redirect ok mfa",
+        POST="login login login redirect redirect 405 mfa",
+    ),
     # --- proposals: the process page's routes (drafts and hidden proposals: their author and moderators) --
     # A staff session without its second factor holds no role (has_role): on these public pages it is a citizen,
     # so another's draft or hidden proposal is as missing for it (404) as for anyone.

@@ -17,6 +17,7 @@ from votes.permissions import results_hidden_reason
 
 __all__ = [
     "can_publish_results",
+    "can_read_activity",
     "can_review_results",
     "can_view_turnout",
     "results_hidden_reason",
@@ -71,4 +72,9 @@ def can_publish_results(user: Actor | None, poll: Poll) -> bool:
 
 def can_view_turnout(user: Actor | None, poll: Poll) -> bool:
     """The live turnout dashboard (turnout by group, never choices): administrators."""
+    return has_role(user, ADMINISTRATOR)
+
+
+def can_read_activity(user: Actor | None) -> bool:
+    """Administrators read the platform's weekly activity (people by stage and channel, suppressed)."""
     return has_role(user, ADMINISTRATOR)
