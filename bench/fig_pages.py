@@ -175,7 +175,7 @@ def _profile_signed_in(urls: dict[str, str], session: str, repeats: int) -> str:
     return "\n".join(reports)
 
 
-def _baseline_cpu(ctx: Context) -> dict[str, float]:
+def _baseline_cpu(ctx: Context, seconds: float) -> dict[str, float]:
     """CPU per request of the do-nothing view at 16 clients: a divisor the machine's other load does not move."""
     port = ctx.ports["baseline_http"]
 
@@ -186,7 +186,7 @@ def _baseline_cpu(ctx: Context) -> dict[str, float]:
 
     pids = group_pids(ctx.pids["baseline_http"])
     before = cpu_seconds(pids)
-    result = run_async(closed_loop(job, workers=CLIENTS, max_jobs=10_000_000, max_seconds=5))
+    result = run_async(closed_loop(job, workers=CLIENTS, max_jobs=10_000_000, max_seconds=seconds))
     cpu = cpu_seconds(pids) - before
     return {
         "cpu_ms_per_request": 1000 * cpu / result.done if result.done else float("nan"),
@@ -215,7 +215,8 @@ def _load(ctx: Context, urls: dict[str, str], sessions: list[str] | None) -> tup
         await Client(HOST, port, cookies=cookies).get(urls[names[n % len(names)]])
 
     # Unmeasured: every worker loads its templates and connections once, as a server running for a while has.
-    run_async(closed_loop(warm_up, workers=CLIENTS, max_jobs=CLIENTS * len(names), max_seconds=60))
+    warm_jobs = 2 * len(names) if ctx.smoke else CLIENTS * len(names)  # smoke: small, under its share of 2 min
+    run_async(closed_loop(warm_up, workers=CLIENTS, max_jobs=warm_jobs, max_seconds=3 * ctx.sizes["pages_seconds"]))
     pids = group_pids(ctx.pids["decide_http"])
     cpu_before = cpu_seconds(pids)
     load_before = os.getloadavg()[0]
@@ -275,13 +276,13 @@ def _pages(ctx: Context, base: LoadResult, home: Any) -> list[Figure]:
         )
         if run["errors"]:
             ctx.failures.append(f"pages ({audience}): {run['errors']} errors, e.g. {run['error_samples']}")
-    cpu_ms = _render_cpu_ms(urls, data["sessions"][0], repeats=3 if ctx.smoke else 5)
+    cpu_ms = _render_cpu_ms(urls, data["sessions"][0], repeats=2 if ctx.smoke else 5)
     ctx.log(f"CPU ms per page in-process: {cpu_ms}")
     if not ctx.smoke:
         profile = _profile_signed_in(urls, data["sessions"][0], repeats=10)
         PROFILE.write_text(profile)
         ctx.log(f"signed-in profile written to {PROFILE.relative_to(PROFILE.parent.parent.parent)}")
-    base_cpu = _baseline_cpu(ctx)
+    base_cpu = _baseline_cpu(ctx, seconds=2 if ctx.smoke else 5)
     ctx.log(f"do-nothing view: {base_cpu['cpu_ms_per_request']:.2f} ms CPU per request")
     for run in runs.values():
         run["cpu_ratio_to_baseline"] = (run["server_cpu_ms_per_page"] or 0) / base_cpu["cpu_ms_per_request"]
