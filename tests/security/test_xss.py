@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Dialog, sync_playwright
 
+from accounts.audit import audit_record
+from accounts.audit_admin import PAGE_SIZE as AUDIT_PAGE_SIZE
 from accounts.models import AuditEntry, CensusImport, User
 from accounts.roles import ADMINISTRATOR, MODERATOR, OFFICER
 from notifications.kinds import Kind
@@ -438,6 +440,55 @@ def write_newsletters(payloads: Sequence[str]) -> list[Visit]:
     return visits
 
 
+def write_followup(payloads: Sequence[str]) -> list[Visit]:
+    """Official answer text and responsible body, milestone description, a picture's alternative text (issue 20)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.proposals.followup.files import png
+
+    process = process_page()
+    admin = _client(UserFactory(roles=[ADMINISTRATOR]))
+    anonymous = _client()
+    visits = []
+    for text, body, note in list(zip(payloads, _rotate(payloads, 1), _rotate(payloads, 2), strict=True))[::4]:
+        proposal = ProposalFactory(process=process, status="accepted")
+        base = process.get_url() + f"{proposal.pk}/"
+        answered = admin.post(
+            base + "answer/",
+            {"state": "accepted", "text": text, "responsible_body": short(body, 200), "answered_on": "2026-12-01"},
+        )
+        _assert_posted(answered, f"answer {text!r}")
+        if answered.status_code == 400:  # nothing left once cleaned: the form shows what was typed
+            visits.append(Visit(admin, base + "answer/", answered))
+        milestone = admin.post(
+            base + "milestones/",
+            {"date": "2027-01-01", "description": short(note, 2000), "progress": 40, "status": "in_progress"},
+        )
+        _assert_posted(milestone, f"milestone {note!r}")
+        picture = SimpleUploadedFile("foto.png", png())
+        attached = admin.post(base + "attachments/", {"document": picture, "alt_text": short(body, 250)})
+        _assert_posted(attached, f"alt text {body!r}")
+        visits += [Visit(anonymous, base), Visit(admin, base + "answer/")]
+    visits.append(Visit(anonymous, process.get_url() + "outcomes/"))
+    return visits
+
+
+def write_audit_log(payloads: Sequence[str]) -> list[Visit]:
+    """Reasons and details in the audit log (administrators' view), and its filter echoing what was typed."""
+    moderator = UserFactory(roles=[MODERATOR])
+    administrator = _client(UserFactory(roles=[ADMINISTRATOR]))
+    hidden = ProposalFactory()
+    hide = reverse("proposals_moderation:hide", kwargs={"pk": hidden.pk})
+    _assert_posted(_client(moderator).post(hide, {"reason": short(payloads[0], 1000)}), "hide")
+    for text in payloads:  # the writer every moderation and administration service calls
+        audit_record(actor=moderator, action="proposal.hide", target=hidden, reason=text, detail={"title": text})
+    index = reverse("audit_log:index")
+    pages = -(-(len(payloads) + 1) // AUDIT_PAGE_SIZE)
+    visits = [Visit(administrator, f"{index}?page={n}") for n in range(1, pages + 1)]
+    visits += [Visit(administrator, f"{index}?{urlencode({'actor': short(p, 150)})}") for p in payloads[::7]]
+    return visits
+
+
 XSS_FIELDS.extend(
     [
         XssField("proposal title, summary, body; list search box", write_proposals),
@@ -451,6 +502,8 @@ XSS_FIELDS.extend(
         XssField("paper signature sheet: number, place, typed rows (officer)", write_signature_sheets),
         XssField("in-app notification text (proposal title, replier's name)", write_notifications),
         XssField("newsletter subject and rich text (administrator), its email", write_newsletters),
+        XssField("official answer, responsible body, milestone, picture alt text (administrator)", write_followup),
+        XssField("audit log reasons and details, its filter (administrator)", write_audit_log),
     ]
 )
 
