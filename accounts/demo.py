@@ -43,6 +43,7 @@ class DemoLogin:
     staff: bool = False
     superuser: bool = False
     verified_as: DemoPerson | None = None
+    display_name: str = ""  # the public name beside what this account writes (else a neutral generated one)
 
 
 # In the census but bound to no account: the unverified demo citizen can verify with it.
@@ -50,7 +51,14 @@ UNBOUND_PERSON = DemoPerson("45678912", date(1990, 5, 20), "130901", "female")
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("admin@demo.decide", "demo-admin-pass", "administrator", (ADMINISTRATOR,), staff=True, superuser=True),
-    DemoLogin("moderator@demo.decide", "demo-moderator-pass", "moderator", (MODERATOR,), staff=True),
+    DemoLogin(
+        "moderator@demo.decide",
+        "demo-moderator-pass",
+        "moderator",
+        (MODERATOR,),
+        staff=True,
+        display_name="Equipo de moderación",
+    ),
     DemoLogin("officer@demo.decide", "demo-officer-pass", "officer", (OFFICER,), staff=True),
     DemoLogin(
         "citizen@demo.decide",
@@ -62,26 +70,35 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "demo-citizen-pass",
         "verified citizen (rural, woman: Bambamarca)",
         verified_as=DemoPerson("41230001", date(1978, 3, 14), "130302", "female"),
+        display_name="Rosa Huamán",
     ),
     DemoLogin(
         "juan@demo.decide",
         "demo-citizen-pass",
         "verified citizen (rural, man: Usquil)",
         verified_as=DemoPerson("41230002", date(1965, 11, 2), "130614", "male"),
+        display_name="Juan Rodríguez",
     ),
     DemoLogin(
         "lucia@demo.decide",
         "demo-citizen-pass",
         "verified citizen (urban, woman: El Porvenir)",
         verified_as=DemoPerson("41230003", date(1996, 8, 30), "130102", "female"),
+        display_name="Lucía Vega",
     ),
     DemoLogin(
         "carlos@demo.decide",
         "demo-citizen-pass",
         "verified citizen (urban, man: Trujillo)",
         verified_as=DemoPerson("41230004", date(1988, 1, 21), "130101", "male"),
+        display_name="Carlos Mendoza",
     ),
 )
+
+# The receipt code Rosa was shown when she voted in the demo's closed consultation (votes.demo_results): typed on
+# that poll's receipt page, it finds her ballot in the public bulletin. `manage.py demo_logins` prints it.
+DEMO_RECEIPT_EMAIL = "rosa@demo.decide"
+DEMO_RECEIPT_CODE = "ROSA-2026-DEMO-RECIBO"
 
 CENSUS_SIZE = 3000
 CENSUS_SEED = 1303
@@ -95,6 +112,8 @@ def seed_accounts() -> dict[str, User]:
         if user is None:
             user = User(email=login.email, username=login.email)
             user.set_password(login.password)
+        if login.display_name:
+            user.display_name = login.display_name
         user.is_staff = login.staff
         user.is_superuser = login.superuser
         if login.verified_as is not None and user.census_record_id is None:

@@ -22,8 +22,9 @@ from proposals.models import ProcessPage, Proposal, ProposalKind, ProposalStatus
 from . import services
 from .models import Booth, Option, Participation, Poll
 
-PROCESS_SLUG = "presupuesto-participativo-2027"
-POLL_TITLE = "Votación: prioridades del presupuesto participativo 2027"
+# The proposals demo's process in its vote phase (proposals.demo_data.PROCESSES); made here if that demo did not run.
+PROCESS_SLUG = "educacion-intercultural"
+POLL_TITLE = "Votación: educación intercultural y rural"
 BOOTH_NAME = "Mesa 1 — Plaza de Armas de Huamachuco"
 BOOTH_DISTRICT_CODE = "130901"
 VOTERS = 6
@@ -62,9 +63,9 @@ def _process_in_vote() -> ProcessPage:
     day = timedelta(days=1)
     start = now - 60 * day
     page = ProcessPage(
-        title="Presupuesto participativo 2027",
+        title="Educación intercultural y rural",
         slug=PROCESS_SLUG,
-        intro="Las propuestas que reunieron apoyos suficientes están en votación.",
+        intro="Votación de las propuestas que reunieron apoyos: escuelas rurales y docentes bilingües.",
         proposals_opens=start,
         proposals_closes=start + 20 * day,
         supports_opens=start + 10 * day,
@@ -88,9 +89,9 @@ def _qualified_proposals(process: ProcessPage, admin: User) -> list[Proposal]:
         return proposals
     proposal = Proposal.objects.create(
         process=process,
-        title="Agua potable para los caseríos altos",
-        summary="Ampliar la red de agua potable a los caseríos que aún se abastecen de acequias.",
-        body="<p>Proyecto presentado por vecinos de Huamachuco y calificado con los apoyos necesarios.</p>",
+        title="Docentes bilingües en escuelas de la sierra liberteña",
+        summary="Plazas con bonificación para maestros que hablan quechua.",
+        body="<p>Propuesta de madres y padres de familia de Huamachuco, calificada con los apoyos necesarios.</p>",
         author=admin,
         kind=ProposalKind.CITIZEN,
         status=ProposalStatus.QUALIFIED,
@@ -111,11 +112,11 @@ def _poll() -> Poll:
         actor=admin,
         process=process,
         title=POLL_TITLE,
-        description="Vote sí o no a la propuesta calificada. Los resultados se conocen al cierre.",
+        description="Vota sí o no a la propuesta que reunió los apoyos. Los resultados se conocen al cierre.",
         opens_at=now - timedelta(hours=2),
         closes_at=max(now + timedelta(days=14), process.vote_closes),
         proposals=proposals,
-        question_text=f"¿Aprueba «{proposals[0].title}»?",
+        question_text=f"¿Apruebas «{proposals[0].title}»?",
         option_labels=["Sí", "No", "Abstención"],
     )
 

@@ -1,6 +1,9 @@
 """Demo: a closed poll with published results in which rural women are visibly under-represented.
 
-Built on the demo census (accounts.demo). Turnout is drawn per group with a fixed
+It is the consultation of the proposals demo's closed process (the 2026 participatory budget), on the works
+that process accepted. Rosa, a demo login, voted online in it: her receipt code (accounts.demo.DEMO_RECEIPT_CODE,
+printed by `manage.py demo_logins`) finds her ballot on the poll's receipt page. Built on the demo census
+(accounts.demo). Turnout is drawn per group with a fixed
 seed, so every run makes the same figures, and rows are bulk-inserted. Running
 `seed` twice changes nothing.
 """
@@ -15,14 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from accounts.demo import DEMO_RECEIPT_CODE, DEMO_RECEIPT_EMAIL
 from accounts.models import CensusRecord, User
 from proposals.models import ProcessPage, Proposal, ProposalKind, ProposalStatus
 from votes.results.publication import poll_results_publish
 
 from .models import Ballot, BallotChoice, Booth, BoothTally, Channel, Option, Participation, Poll, Question
+from .selectors import receipt_hash
 
-PROCESS_SLUG = "consulta-agua-2026"
-POLL_TITLE = "Consulta: Ley regional de agua y riego 2026"
+# The proposals demo's closed process (proposals.demo_data.PROCESSES); made here if that demo did not run.
+PROCESS_SLUG = "presupuesto-participativo-2026"
+POLL_TITLE = "Consulta: presupuesto participativo regional 2026"
+QUESTION = "¿Apruebas las obras priorizadas del presupuesto participativo 2026?"
 SEED = 2026
 # Share of each group that took part, and of those the share who voted at a booth.
 TURNOUT = {
@@ -61,9 +68,9 @@ def _process() -> ProcessPage:
     start = timezone.now() - timedelta(days=120)
     day = timedelta(days=1)
     page = ProcessPage(
-        title="Ley regional de agua y riego 2026",
+        title="Presupuesto participativo regional 2026",
         slug=PROCESS_SLUG,
-        intro="Consulta cerrada: resultados publicados, con estadísticas de inclusión por género y zona.",
+        intro="Proceso cerrado: consulta los resultados y cómo participaron mujeres y comunidades rurales.",
         proposals_opens=start,
         proposals_closes=start + 30 * day,
         supports_opens=start + 10 * day,
@@ -83,25 +90,30 @@ def _poll(process: ProcessPage, admin: User) -> Poll:
     poll = Poll.objects.filter(process=process, title=POLL_TITLE).first()
     if poll is not None:
         return poll
-    proposal = Proposal.objects.create(
-        process=process,
-        title="Ley regional de agua y riego",
-        summary="Reparto del agua de riego por turnos, con prioridad para la pequeña agricultura.",
-        body="<p>Texto del proyecto de ley presentado por el consejo regional.</p>",
-        author=admin,
-        kind=ProposalKind.INSTITUTIONAL,
-        status=ProposalStatus.IN_VOTE,
-        published_at=process.proposals_opens,
-    )
+    # The works the process accepted went to this consultation; without the proposals demo, one of them.
+    proposals = list(Proposal.objects.filter(process=process, status=ProposalStatus.ACCEPTED))
+    if not proposals:
+        proposals = [
+            Proposal.objects.create(
+                process=process,
+                title="Mejoramiento del sistema de agua potable de Usquil",
+                summary="Nueva captación y reservorio para 2 000 familias.",
+                body="<p>Obra priorizada en los talleres del presupuesto participativo de la provincia de Otuzco.</p>",
+                author=admin,
+                kind=ProposalKind.CITIZEN,
+                status=ProposalStatus.IN_VOTE,
+                published_at=process.proposals_opens,
+            )
+        ]
     poll = Poll.objects.create(
         process=process,
         title=POLL_TITLE,
-        description="¿Aprueba la ley regional de agua y riego?",
+        description="Las obras que reunieron apoyos se votaron juntas, como lista priorizada.",
         opens_at=process.vote_opens,
         closes_at=process.vote_closes,
     )
-    poll.proposals.add(proposal)
-    question = Question.objects.create(poll=poll, text="¿Aprueba la ley regional de agua y riego?", position=0)
+    poll.proposals.add(*proposals)
+    question = Question.objects.create(poll=poll, text=QUESTION, position=0)
     for position, label in enumerate(("Sí", "No", "Abstención")):
         Option.objects.create(question=question, label=label, position=position)
     return poll
@@ -121,13 +133,15 @@ def _vote(poll: Poll) -> None:
     ballots: list[Ballot] = []
     choices: list[BallotChoice] = []
     paper = [0] * len(options)
+    # Rosa voted online, whatever the draw says of her group: her receipt is the one the demo hands out.
+    rosa = User.objects.filter(email=DEMO_RECEIPT_EMAIL).values_list("census_record_id", flat=True).first()
     records = CensusRecord.objects.order_by("id").values_list("id", "gender", "area")
     for serial, (record_id, gender, area) in enumerate(records):
         turnout, booth_share = TURNOUT.get((gender, area), OTHER_TURNOUT[area])
-        if rng.random() >= turnout:
+        if rng.random() >= turnout and record_id != rosa:
             continue
         option_index = rng.choices(range(len(options)), weights=CHOICES[area])[0]
-        at_booth = rng.random() < booth_share
+        at_booth = rng.random() < booth_share and record_id != rosa
         participations.append(
             Participation(
                 poll=poll,
@@ -142,7 +156,11 @@ def _vote(poll: Poll) -> None:
         if at_booth:
             paper[option_index] += 1
             continue
-        receipt = hashlib.sha256(f"demo-results:{poll.pk}:{serial}".encode()).hexdigest()
+        receipt = (
+            receipt_hash(DEMO_RECEIPT_CODE)
+            if record_id == rosa
+            else hashlib.sha256(f"demo-results:{poll.pk}:{serial}".encode()).hexdigest()
+        )
         ballot = Ballot(poll=poll, gender=gender, area=area, receipt_hash=receipt)
         ballots.append(ballot)
         choices.append(BallotChoice(ballot=ballot, option=options[option_index], poll=poll, gender=gender, area=area))

@@ -23,7 +23,7 @@ from tests.e2e.server import E2E_CENSUS, LiveServer
 
 pytestmark = pytest.mark.e2e
 
-POLL_TITLE = "Votación: prioridades del presupuesto participativo 2027"
+POLL_TITLE = "Votación: educación intercultural y rural"  # votes.demo.POLL_TITLE
 DEMO_PASSWORD = "demo-citizen-pass"
 
 

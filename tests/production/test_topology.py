@@ -33,7 +33,7 @@ pytestmark = [
 ]
 
 SUPPORTS_PROCESS = "Caminos rurales y conectividad"
-POLL_TITLE = "Votación: prioridades del presupuesto participativo 2027"
+POLL_TITLE = "Votación: educación intercultural y rural"  # votes.demo.POLL_TITLE
 LIVE_MS = 20_000
 ARTIFACTS = Path(__file__).resolve().parents[1] / "e2e" / "artifacts"
 

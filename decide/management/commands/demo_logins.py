@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_LOGINS
+from accounts.demo import DEMO_LOGINS, DEMO_RECEIPT_CODE, DEMO_RECEIPT_EMAIL
 
 
 class Command(BaseCommand):
@@ -16,3 +16,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (sign in at /accounts/login/; staff use /admin/):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.role:<45} {login.email:<28} {login.password}")
+        self.stdout.write(
+            f"Receipt check: {DEMO_RECEIPT_EMAIL} voted in the closed consultation (Polls, the closed one, "
+            f"'Check your receipt'); her receipt code is {DEMO_RECEIPT_CODE}"
+        )
