@@ -265,3 +265,43 @@ def connect_signals() -> None:
     post_page_move.connect(_touch_site, dispatch_uid="page-cache-moved")
     post_delete.connect(_touch_site_on_change, dispatch_uid="page-cache-deleted")
     post_save.connect(_touch_site_on_change, dispatch_uid="page-cache-saved")
+
+
+# --- fragments of pages that are not cached whole (signed-in people's) ----------------------------
+
+
+def fragment_get(scope: str, key: str) -> tuple[str | None, Any]:
+    """The scope's version now and what `key` holds if it was stored at that version, in one round trip.
+
+    Returns (None, None) when the cache does not answer or is turned off: the caller renders and does not store.
+    """
+    if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+        return None, None
+    version_key = _version_key(scope)
+    found = cache.get_many([version_key, key])
+    version: str | None = found.get(version_key)
+    if version is None:
+        return _current_versions([version_key], create=True).get(version_key), None
+    stored = found.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+        return version, stored[1]
+    return version, None
+
+
+def fragment_set(key: str, version: str, value: Any) -> None:
+    cache.set(key, (version, value), page_cache_seconds())
+
+
+def cut_csrf_tokens(request: HttpRequest, content: str) -> str | None:
+    """A fragment without the viewer's CSRF tokens (holes instead), or None if it shows their secret otherwise."""
+    cut = _cut_csrf_tokens(request, content.encode())
+    return None if cut is None else cut.decode()
+
+
+def fill_csrf_holes(request: HttpRequest, content: str) -> str:
+    """A stored fragment with a fresh CSRF token of this viewer in each hole."""
+    hole = HOLE.decode()
+    if hole not in content:
+        return content
+    parts = content.split(hole)
+    return parts[0] + "".join(get_token(request) + part for part in parts[1:])
