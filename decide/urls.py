@@ -42,10 +42,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or getattr(settings, "SERVE_MEDIA", False):
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Django's static() helper adds nothing unless DEBUG: written out for `make run`, whose DEBUG is off.
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
 
 # Wagtail last: it serves the page tree, and process pages route their own proposal URLs.
 urlpatterns += [

@@ -1,4 +1,8 @@
-"""Settings for `make run` on one machine: DEBUG on, local secrets kept in `.local-secrets`."""
+"""Settings for `make run` on one machine: local secrets kept in `.local-secrets`.
+
+DEBUG is off: the demo shows the site as people meet it, its own "page not found" and error pages
+rather than Django's debug pages (issue 17). `DEBUG=1 make run` turns Django's debug pages on.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import json
 import secrets
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, env_bool
 
 
 def _local_secrets() -> dict[str, str]:
@@ -22,7 +26,9 @@ def _local_secrets() -> dict[str, str]:
 
 
 _secrets = _local_secrets()
-DEBUG = True
+DEBUG = env_bool("DEBUG", False)
+# Uploaded files (the logo, documents) served by Django itself on one machine, DEBUG or not.
+SERVE_MEDIA = True
 SECRET_KEY = _secrets["SECRET_KEY"]
 CENSUS_PEPPER = _secrets["CENSUS_PEPPER"]
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
