@@ -122,7 +122,7 @@ def _committee(*categories: Any) -> Any:
     return member
 
 
-def test_the_committee_answers_its_categories_only(qualified: Proposal) -> None:
+def test_the_committee_answers_its_categories_only(qualified: Proposal, english: None) -> None:
     assert Group.objects.filter(name=COMMITTEE).exists()  # made by the migration
     member = _committee(qualified.category)
     other = ProposalFactory(status="in_vote", category=CategoryFactory(slug="salud", name="Salud"))
@@ -149,7 +149,7 @@ def test_anonymous_is_sent_to_sign_in(qualified: Proposal) -> None:
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_a_renamed_executable_is_refused_and_nothing_is_written(admin: Any, qualified: Proposal) -> None:
+def test_a_renamed_executable_is_refused_and_nothing_is_written(admin: Any, qualified: Proposal, english: None) -> None:
     exe = SimpleUploadedFile("acta.pdf", files.WINDOWS_EXECUTABLE, content_type="application/pdf")
     response = _client(admin).post(_url(qualified, "answer/"), _answer_data(document=exe))
     assert response.status_code == 400
