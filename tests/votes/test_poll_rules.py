@@ -240,3 +240,13 @@ def test_outcome_is_hidden_before_publication() -> None:
     response = Client().get(reverse("votes:results_export", args=[poll.pk, "outcome", "csv"]))
     assert response.status_code == 404
     assert "Sí".encode() not in response.content
+
+
+@pytest.mark.django_db
+def test_poll_page_says_how_it_is_decided_before_anyone_votes() -> None:
+    poll = PollFactory(outcome_rule=TWO_THIRDS, quorum_percent=30)
+    body = Client().get(reverse("votes:detail", args=[poll.pk])).content.decode()
+    assert "How it is decided: Qualified majority: at least two thirds of the valid votes." in body
+    assert "If fewer than 30 % of the eligible census vote, the result is consultative only." in body
+    plain = Client().get(reverse("votes:detail", args=[PollFactory().pk])).content.decode()
+    assert "consultative" not in plain
