@@ -8,6 +8,7 @@ joins the test as soon as something links to it. On each page, in one browser an
 - every table's header cells sit over their body columns;
 - on the phone, every control is at least 44x44 px (links inside a sentence are exempt, as WCAG 2.5.8 says);
 - text contrast AA (axe's color-contrast, in light and dark mode);
+- at most 150 KB compressed, nothing from another site;
 and a screenshot at both sizes and both languages in tests/e2e/artifacts/layout/.
 """
 
@@ -24,7 +25,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.e2e.helpers import ARTIFACTS, PageLog, _axe, shown, slug
+from tests.e2e.helpers import ARTIFACTS, MAX_PAGE_BYTES, PageLog, _axe, shown, slug
 from tests.e2e.server import LiveServer
 
 PHONE = {"width": 360, "height": 740}
@@ -152,6 +153,18 @@ def _inspect(page: Page, log: PageLog, walk: Walk, role: Role, path: str, langua
             page.emulate_media(color_scheme="light")
     page.set_viewport_size(DESKTOP)
     assert not log.foreign, f"{path}: third-party requests {log.foreign}"
+    total, sizes = log.compressed_bytes()
+    # Staff on a CMS page also get Wagtail's "edit this page" userbar (~320 KB of its admin scripts): the budget
+    # is the public's, so those files are recorded beside the total but not counted against it.
+    userbar = sum(size for url, size in sizes if "/static/wagtailadmin/" in url or "/static/wagtail" in url)
+    with (SHOTS / "page-weights.txt").open("a") as record:
+        record.write(
+            f"{total - userbar:>8} B gzip (+{userbar} B staff userbar)  {len(sizes):>2} responses  "
+            f"{role.name} {path} [{language}]\n"
+        )
+    total -= userbar
+    if total > MAX_PAGE_BYTES:
+        walk.problems.append(f"{role.name} {path} [{language}]: {total} bytes compressed > {MAX_PAGE_BYTES}: {sizes}")
 
 
 def _crawl(page: Page, log: PageLog, walk: Walk, role: Role, server: LiveServer) -> None:
