@@ -42,10 +42,15 @@
   function mainOf(item) { return item.querySelector(":scope > [data-role=main]"); }
   function repliesOf(item) { return item.querySelector(":scope > [data-role=replies]"); }
 
+  // "1 comment", "2 comments": the page's two translated forms, picked by the language's plural rule.
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "es") : null;
+
   function addToCount(delta) {
     if (!countNode) return;
-    var value = (parseInt(countNode.textContent, 10) || 0) + delta;
-    countNode.textContent = String(Math.max(0, value));
+    var value = Math.max(0, (parseInt(countNode.textContent, 10) || 0) + delta);
+    var form = plural && plural.select(value) === "one" ? "data-one" : "data-other";
+    var words = countNode.getAttribute(form) || String(value);
+    countNode.textContent = words.replace(/\d+/, String(value));
   }
 
   function setFlags(item, data) {
