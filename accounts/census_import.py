@@ -233,6 +233,25 @@ class _Staging:
             )
             return int(cursor.rowcount)
 
+    def can_swap(self) -> bool:
+        """Whether a fresh table can take the census's place: nothing but foreign keys and indexes depends on it.
+
+        A view, a rule, a trigger or a row policy on the census would be lost or stop the swap; with
+        any of them the import takes the row-by-row path instead (slower, same result).
+        """
+        if not self.postgres:
+            return False
+        with connection.cursor() as cursor:
+            return not _one(
+                cursor,
+                "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal)"
+                " OR EXISTS (SELECT 1 FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
+                "            WHERE d.refobjid = %s::regclass AND r.ev_class <> %s::regclass)"
+                " OR EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = %s::regclass)"
+                " OR EXISTS (SELECT 1 FROM pg_policy WHERE polrelid = %s::regclass)",
+                [CensusRecord._meta.db_table] * 5,
+            )
+
     def load_fresh(self) -> int:
         """First import into an EMPTY census: a fresh table, loaded bare, indexed after, swapped in.
 
@@ -512,7 +531,7 @@ def _write(census_import: CensusImport, staging: _Staging, on_progress: Progress
     # The first import into an empty census has nothing to compare with: on PostgreSQL it loads a fresh table.
     if not CensusRecord.objects.exists():
         updated = 0
-        created = staging.load_fresh() if staging.postgres else staging.insert_new()
+        created = staging.load_fresh() if staging.can_swap() else staging.insert_new()
     else:
         updated = staging.update_changed()
         created = staging.insert_new()

@@ -382,3 +382,15 @@ def test_a_failure_in_the_swap_leaves_the_empty_census_as_it_was(
     path = census_file(GOOD_ROWS)
     assert "5 new" in run_import(path)[0]
     assert "0 new, 0 updated, 5 unchanged" in run_import(path)[0]
+
+
+@pytest.mark.postgres
+def test_a_view_on_the_census_keeps_the_first_import_on_the_row_by_row_path(census_file: CensusFile) -> None:
+    """A table swap would drop or break what depends on the census: with a view on it, no swap."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE VIEW census_genders AS SELECT gender FROM {CensusRecord._meta.db_table}")  # noqa: S608
+    out, _err = run_import(census_file(GOOD_ROWS))
+    assert "5 rows: 5 new, 0 updated, 0 unchanged" in out
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM census_genders")
+        assert cursor.fetchone() == (5,)
