@@ -29,6 +29,7 @@ from votes.results.outcome import (
     quorum_needed,
     votes_needed,
 )
+from votes.results.publication import poll_results_publish
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -250,3 +251,24 @@ def test_poll_page_says_how_it_is_decided_before_anyone_votes() -> None:
     assert "If fewer than 30 % of the eligible census vote, the result is consultative only." in body
     plain = Client().get(reverse("votes:detail", args=[PollFactory().pk])).content.decode()
     assert "consultative" not in plain
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rule", "quorum", "settled"),
+    [
+        (ABSOLUTE, 0, "accepted"),  # Sí: 38 of 71 cast
+        (TWO_THIRDS, 0, "rejected"),  # 38 of 65 valid is short of two thirds
+        (SIMPLE, 44, "accepted"),  # 71 of 160 = 44.4 %: the quorum is met
+        (SIMPLE, 45, "in_vote"),  # below the quorum: consultative, the administrators settle it
+    ],
+)
+def test_publication_settles_the_proposals_under_the_rule_and_quorum(rule: str, quorum: int, settled: str) -> None:
+    poll = closed_poll(outcome_rule=rule, quorum_percent=quorum)
+    Option.objects.filter(question__poll=poll, label="Abstención").update(blank=True)
+    proposal = poll.proposals.get()
+    proposal.status = "in_vote"
+    proposal.save(update_fields=["status"])
+    poll_results_publish(poll=poll, actor=UserFactory(roles=["administrator"]))
+    proposal.refresh_from_db()
+    assert proposal.status == settled
