@@ -207,8 +207,12 @@ def file_response(*, name: str, content_type: str, download_only: bool, filename
         filename=filename,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # Opened inline, a document still runs nothing and reaches nothing of this site.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    # Opened on its own, a file loads nothing and reaches nothing of this site. An image is also sandboxed;
+    # a PDF is not, since browsers' PDF viewers refuse to render in a sandbox (one with scripts or actions
+    # is never opened inline: download_only).
+    policy = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    viewed_pdf = content_type == PDF and not download_only
+    response["Content-Security-Policy"] = policy if viewed_pdf else f"sandbox; {policy}"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "private, max-age=3600"
     return response

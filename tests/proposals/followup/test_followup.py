@@ -216,12 +216,19 @@ def test_a_pdf_with_javascript_is_served_as_download_only(admin: Any, qualified:
     assert b"".join(response.streaming_content) == files.pdf_with_javascript()  # type: ignore[attr-defined]
 
 
-def test_a_plain_pdf_opens_inline_but_sandboxed(admin: Any, qualified: Proposal) -> None:
+def test_a_plain_pdf_opens_inline_and_loads_nothing_else(admin: Any, qualified: Proposal) -> None:
     attachment = _attach(admin, qualified, files.pdf(), "plan.pdf")
     response = Client().get(f"/proposals/files/{attachment.pk}/plan.pdf")
     assert response["Content-Disposition"].startswith("inline;")
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "sandbox" in response["Content-Security-Policy"]
+    assert "default-src 'none'" in response["Content-Security-Policy"]
+
+
+def test_an_image_is_served_sandboxed(admin: Any, qualified: Proposal) -> None:
+    attachment = _attach(admin, qualified, files.png(), "foto.png", alt_text="Plano de la obra")
+    response = Client().get(f"/proposals/files/{attachment.pk}/foto.png")
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Security-Policy"].startswith("sandbox;")
 
 
 def test_an_image_is_stored_without_its_metadata_and_with_its_alt_text(admin: Any, qualified: Proposal) -> None:
