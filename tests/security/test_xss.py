@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import connections
 from django.http import HttpResponse
@@ -302,6 +303,34 @@ def write_proposal_reasons(payloads: Sequence[str]) -> list[Visit]:
     return visits
 
 
+def write_signup(payloads: Sequence[str]) -> list[Visit]:
+    """The public name chosen at sign-up: a refused one is shown again in the form, an accepted one in the
+    profile and beside the person's comment. Each person signs up from their own address (one phone each)."""
+    proposal = ProposalFactory()
+    create = reverse("proposals:comment_create", kwargs={"proposal_id": proposal.pk})
+    password = "Quipu-Trujillo-2027"
+    visits = []
+    for n, name in enumerate(payloads):
+        email = f"signup-xss-{n}@example.org"
+        client = Client(raise_request_exception=False, REMOTE_ADDR=f"10.17.{n // 250}.{n % 250 + 1}")
+        data = {"email": email, "display_name": short(name, 80), "password1": password, "password2": password}
+        response = client.post("/accounts/signup/", data)
+        _assert_posted(response, f"sign-up {name!r}")
+        person = User.objects.filter(email=email).first()
+        if person is None:
+            visits.append(Visit(client, "/accounts/signup/", response))
+            continue
+        EmailAddress.objects.filter(user=person).update(verified=True)  # as if the link in the email was followed
+        signed_in = _client(person)
+        _assert_posted(signed_in.post(create, {"body": "Apoyo esta propuesta.", "stance": "for"}), "comment")
+        if n % 4 == 0:
+            visits.append(Visit(signed_in, reverse("accounts:profile")))
+    assert User.objects.filter(email__startswith="signup-xss-").count() > len(payloads) // 3
+    pages = (len(payloads) + 19) // 20
+    visits += [Visit(_client(), f"{proposal_page_url(proposal)}?page={n}") for n in range(1, pages + 1)]
+    return visits
+
+
 def write_officer_desk(payloads: Sequence[str]) -> list[Visit]:
     """The officer desk: the public name of a person registered there and the place the officer types."""
     officer = _client(UserFactory(roles=[OFFICER]))
@@ -499,6 +528,7 @@ XSS_FIELDS.extend(
         XssField("census import problems echo", write_census_import),
         XssField("booth name and location, paper tally note (officer)", write_booths),
         XssField("withdrawal reason, debate lock reason", write_proposal_reasons),
+        XssField("public name chosen at sign-up", write_signup),
         XssField("officer desk: public name of a person registered, place (officer)", write_officer_desk),
         XssField("paper signature sheet: number, place, typed rows (officer)", write_signature_sheets),
         XssField("in-app notification text (proposal title, replier's name)", write_notifications),
