@@ -29,6 +29,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .audit import audit_choices, audit_entries
+from .forms import TypedDateField
 from .models import AuditEntry
 from .permissions import can_read_audit_log
 
@@ -48,14 +49,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
     target_type = forms.ChoiceField(label=gettext_lazy("Kind of object"), required=False)
     target_id = forms.CharField(label=gettext_lazy("Object number"), required=False, max_length=64)
-    since = forms.DateField(
-        label=pgettext_lazy("start of a date range", "From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = forms.DateField(
-        label=pgettext_lazy("end of a date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = TypedDateField(label=pgettext_lazy("start of a date range", "From"), required=False)
+    until = TypedDateField(label=pgettext_lazy("end of a date range", "To"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

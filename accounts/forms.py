@@ -87,7 +87,31 @@ class AccountDeleteForm(forms.Form):
         return password
 
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+
+
+class DateInputWithFallback(forms.DateInput):
+    """A calendar where the browser has one (type="date"); where it has not, a text box for the date as typed.
+
+    The value is always written ISO (1984-07-28): a date input shows nothing for any other form, so a
+    localised initial value ("01/12/2026" in Spanish) left the field blank.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TypedDateField(forms.DateField):
+    """A date field for every form: the calendar, or typed as 1984-07-28, 28/07/1984, 28-07-1984 or 28.07.1984
+    whatever the page's language (an old phone's browser shows the date input as plain text)."""
+
+    widget = DateInputWithFallback
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        super().__init__(**kwargs)
 
 
 class CensusDetailsForm(forms.Form):
@@ -99,11 +123,10 @@ class CensusDetailsForm(forms.Form):
         help_text=_("As printed on your DNI or foreign resident card."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}),
     )
-    birth_date = forms.DateField(
+    birth_date = TypedDateField(
         label=_("Birth date"),
-        input_formats=DATE_INPUT_FORMATS,
         help_text=_("For example 1984-07-28 or 28/07/1984."),
-        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        widget=DateInputWithFallback(attrs={"autocomplete": "bday"}),
     )
 
     def clean_document_number(self) -> str:

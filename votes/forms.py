@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import TypedDateField
 from accounts.models import District
 
 from .models import Booth, Option, Question
@@ -105,7 +106,7 @@ class BoothLookupForm(forms.Form):
     document_number = forms.CharField(
         label=_("Identity document number"), max_length=32, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = TypedDateField(label=_("Birth date"), help_text=_("For example 1984-07-28 or 28/07/1984."))
 
 
 class BoothConfirmForm(forms.Form):

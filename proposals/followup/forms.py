@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.forms import TypedDateField
 from accounts.models import District
 from decide.uploads import ALT_TEXT_MAX
 from proposals.models import Category
@@ -42,15 +43,13 @@ class AnswerForm(_DocumentFields):
         help_text=_("Paragraphs, bold, italics, lists, quotes and links. Anything else is removed."),
     )
     responsible_body = forms.CharField(label=_("Responsible body"), max_length=RESPONSIBLE_BODY_MAX)
-    answered_on = forms.DateField(
-        label=_("Date of the answer"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    answered_on = TypedDateField(label=_("Date of the answer"), initial=timezone.localdate)
 
     field_order = ["state", "text", "responsible_body", "answered_on", "document", "alt_text"]
 
 
 class MilestoneForm(_DocumentFields):
-    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    date = TypedDateField(label=_("Date"), initial=timezone.localdate)
     description = forms.CharField(
         label=_("What was done or is planned"),
         max_length=MILESTONE_DESCRIPTION_MAX,
