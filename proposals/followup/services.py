@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import User
+from decide.cache_pages import touch_after_commit
 from decide.refusals import Invalid
 from decide.sanitize import clean_html, plain_text
 from decide.uploads import ALT_TEXT_MAX, CheckedFile, file_check, file_delete, file_store
 from notifications.kinds import Kind
 from notifications.services import notify
+from proposals.events import process_cache_scope
 from proposals.models import Proposal
 from proposals.notifications import interested, proposal_link
 
@@ -103,6 +105,11 @@ def _attachment_row(
     return attachment
 
 
+def _pages_stale(proposal: Proposal) -> None:
+    """Anonymous visitors' cached proposal and process pages show the change on their next load."""
+    touch_after_commit(f"proposal.{proposal.pk}", process_cache_scope(proposal.process_id))
+
+
 def _refuse_if(refusal: Exception | None) -> None:
     if refusal is not None:
         raise refusal
@@ -148,6 +155,7 @@ def answer_give(
         answer.save()
         if stored is not None:
             _attachment_row(stored, proposal=locked, actor=actor, answer=answer)
+        _pages_stale(locked)
         audit_record(
             actor=actor,
             action="proposal.answer",
@@ -204,6 +212,7 @@ def milestone_add(
         milestone.save()
         if stored is not None:
             _attachment_row(stored, proposal=proposal, actor=actor, milestone=milestone)
+        _pages_stale(proposal)
         audit_record(
             actor=actor, action="proposal.milestone", target=proposal, detail={"progress": progress, "status": status}
         )
@@ -221,6 +230,7 @@ def attachment_add(*, proposal: Proposal, actor: User, upload: Upload) -> Attach
     @transaction.atomic
     def write() -> Attachment:
         attachment = _attachment_row(stored, proposal=proposal, actor=actor)
+        _pages_stale(proposal)
         audit_record(actor=actor, action="proposal.attachment", target=proposal, detail={"attachment": attachment.pk})
         return attachment
 

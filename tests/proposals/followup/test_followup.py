@@ -385,3 +385,20 @@ def test_administrators_name_committee_scopes_in_the_admin(admin: Any, settings:
     assert response.status_code == 302, response.content.decode()[:300]
     assert CommitteeScope.objects.filter(user=member, category=category).exists()
     assert _client(UserFactory(roles=[MODERATOR])).get(listing).status_code in (302, 403)
+
+
+def test_an_answer_reaches_visitors_served_from_the_page_cache(
+    admin: Any, qualified: Proposal, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.PAGE_CACHE_ENABLED = True
+    visitor = Client(headers={"accept-language": "en"})
+    assert "Gerencia Regional de Agricultura" not in visitor.get(_url(qualified)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(admin).post(_url(qualified, "answer/"), _answer_data())
+    assert "Gerencia Regional de Agricultura" in visitor.get(_url(qualified)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        _client(admin).post(
+            _url(qualified, "milestones/"),
+            {"date": "2027-01-10", "description": "Obra iniciada", "progress": 35, "status": "in_progress"},
+        )
+    assert 'value="35"' in visitor.get(_url(qualified)).content.decode()
