@@ -119,3 +119,32 @@ def test_warm_pages_read_the_identity_without_a_query(client: Client) -> None:
     with CaptureQueriesContext(connection) as queries:
         current_identity()
     assert len(queries) == 0
+
+
+def test_the_admin_settings_form_refuses_a_failing_colour_with_the_reason(client: Client) -> None:
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    admin = UserFactory(roles=["administrator"])  # the role, not a superuser: granted by cms migration 0005
+    client.force_login(admin)
+    url = client.get(reverse("wagtailsettings:edit", args=["cms", "siteidentity"]))["Location"]  # the one row's form
+    assert client.get(url).status_code == 200
+    data = {"site_name": "Decide", "tagline": "", "logo": "", "primary_colour": "#ffd400", "accent_colour": "#8a4b00"}
+    refused = client.post(url, data)
+    assert refused.status_code == 200  # the form again, with its message; nothing saved
+    assert "4.5:1" in refused.content.decode()
+    assert not SiteIdentity.objects.filter(primary_colour="#ffd400").exists()
+    saved = client.post(url, {**data, "primary_colour": "#1d6b2f"})
+    assert saved.status_code == 302
+    assert current_identity().primary == "#1d6b2f"
+
+
+def test_a_moderator_cannot_change_the_identity(client: Client) -> None:
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(roles=["moderator"]))
+    response = client.get(reverse("wagtailsettings:edit", args=["cms", "siteidentity"]), follow=True)
+    assert 'name="primary_colour"' not in response.content.decode()
