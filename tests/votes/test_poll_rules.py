@@ -205,6 +205,7 @@ def test_results_page_says_binding_winner_and_explains_the_rule() -> None:
     assert "more than half of all the votes cast" in body
     assert "Outcome: “Sí” wins." in body  # 38 of 71 cast
     assert "Votes cast: 71 · blank: 6 · valid: 65" in body
+    assert reverse("votes:process_statistics", args=[poll.process_id]) in body  # ages and channels are there
 
 
 @pytest.mark.django_db
