@@ -648,6 +648,7 @@ ROUTES: dict[str, Route] = {
     "api:process_detail": Route(on="process", GET="ok", POST="405"),
     "api:proposal_list": Route(on=None, GET="ok", POST="405"),
     "api:proposal_detail": Route(on="proposal", GET={"draft": "404", "hidden": "404", "published": "ok"}, POST="405"),
+    "api:proposal_outcome": Route(on="proposal", GET={"draft": "404", "hidden": "404", "published": "ok"}, POST="405"),
     "api:poll_list": Route(on=None, GET="ok", POST="405"),
     "api:poll_detail": Route(on="poll", GET="ok", POST="405"),
     "api:poll_results": Route(
