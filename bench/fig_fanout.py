@@ -138,7 +138,7 @@ def fanout(ctx: Context) -> list[Figure]:
 
     process = datagen.process_page(vote_open=False)
     ((author_id, _key),) = datagen.verified_users(
-        1, first_document=datagen.DOC_AUTHORS, seed=90, prefix="fanout-author"
+        1, first_document=datagen.documents(1), seed=90, prefix="fanout-author"
     )
     author = User.objects.get(pk=author_id)
     pid = datagen.proposals(process, 1, author_id=author_id, seed=91)[0]

@@ -71,9 +71,7 @@ def bill_page(ctx: Context) -> list[Figure]:
         return [missing("bill_page", f"no legislation app: {exc}", goal)]
     t0 = time.perf_counter()
     process = datagen.process_page(vote_open=False)
-    speakers = [
-        u for u, _ in datagen.verified_users(50, first_document=datagen.DOC_AUTHORS + 5000, seed=90, prefix="bill")
-    ]
+    speakers = [u for u, _ in datagen.verified_users(50, first_document=datagen.documents(50), seed=90, prefix="bill")]
     bill_path, proposal_path = _bill(process, speakers[0], speakers)
     from django.db import connection
 

@@ -68,14 +68,14 @@ def _setup(ctx: Context, home: Any) -> dict[str, Any]:
     process = datagen.process_page(vote_open=False)
     process.move(home, pos="last-child")
     process.refresh_from_db()
-    speakers = datagen.verified_users(50, first_document=datagen.DOC_AUTHORS + 1000, seed=70, prefix="pages-author")
+    speakers = datagen.verified_users(50, first_document=datagen.documents(50), seed=70, prefix="pages-author")
     author_ids = [u for u, _ in speakers]
     ids = datagen.proposals(process, n_proposals, author_id=author_ids[0], seed=71)
     busy, quiet = ids[0], ids[1]
     datagen.comments(busy, n_comments, author_ids=author_ids, seed=72)
     datagen.comments(quiet, 10, author_ids=author_ids, seed=73)
     # The signed-in crowd reads; the 50 speakers wrote the debate (a reader's own comments are drawn for them alone).
-    readers = datagen.verified_users(50, first_document=datagen.DOC_AUTHORS + 3000, seed=76, prefix="pages-reader")
+    readers = datagen.verified_users(50, first_document=datagen.documents(50), seed=76, prefix="pages-reader")
     # A closed poll of the process with its results published, over ballots written as ballot_cast does.
     from django.utils import timezone
 
@@ -83,7 +83,7 @@ def _setup(ctx: Context, home: Any) -> dict[str, Any]:
 
     poll = datagen.poll(process, open_now=False)
     voters = 200 if ctx.smoke else 5_000
-    census = datagen.census_records(voters, first_document=datagen.DOC_AUTHORS + 5000, seed=74)
+    census = datagen.census_records(voters, first_document=datagen.documents(voters), seed=74)
     datagen.cast_ballots(poll, census, seed=75)
     Poll.objects.filter(pk=poll.pk).update(results_published_at=timezone.now())
     from django.db import connection
