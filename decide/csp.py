@@ -4,10 +4,12 @@
 Wagtail's and Django's admin pages set style attributes (and Wagtail's scripts write inline styles
 when they build widgets), so the admin policy allows inline styles. Scripts stay 'self' only, with
 one exception made by hash: Wagtail's date-time widget renders an inline call
-`initDateTimeChooser("id_…", {…});` beside each field; each such call found in the page, and only a
-call of exactly that shape, is allowed by its SHA-256 hash. No other inline script, no eval, no third
-party. Wagtail's previews and choosers frame our own pages (frame-src and frame-ancestors 'self');
-images come from our media, data: and blob: URLs. Checked in Chromium: tests/e2e/test_admin_csp.py.
+`initDateTimeChooser("id_…", {…});` beside each field (its page chooser: `new PageChooser("id_…",
+{…});`); each such call found in the page, and only a call of exactly that shape, is allowed by its
+SHA-256 hash. No other inline script, no eval, no third party. Wagtail's previews and choosers frame
+our own pages (frame-src and frame-ancestors 'self'); images come from our media, data: and blob:
+URLs. Checked in Chromium: tests/e2e/test_admin_csp.py (and the newsletter editor's page chooser:
+tests/e2e/test_notifications_journey.py).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from django.http import HttpRequest, HttpResponseBase
 ADMIN_PREFIXES = ("/admin/", "/django-admin/")
 INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 # Wagtail's widget initialisers: a known function, a field id, a JSON object of options; nothing else.
-WIDGET_INIT = re.compile(r'init(?:Date|Time|DateTime)Chooser\("[A-Za-z0-9_-]+", \{[^<>{}]*\}\);')
+# (The page chooser, e.g. a newsletter's process, is built by `new PageChooser("id_…", {…});`.)
+WIDGET_INIT = re.compile(r'(?:init(?:Date|Time|DateTime)Chooser|new PageChooser)\("[A-Za-z0-9_-]+", \{[^<>{}]*\}\);')
 
 
 def widget_init_hashes(html: str) -> list[str]:

@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 
 from accounts.models import User
 from accounts.roles import ADMINISTRATOR, MODERATOR
+from decide.csp import widget_init_hashes
 from notifications.models import Newsletter
 from tests.factories import UserFactory
 from tests.security.mfa import PASSWORD, enrol_totp, totp_code
@@ -73,3 +74,15 @@ def test_a_moderator_has_no_newsletter_editor() -> None:
     client = _signed_in_with_code(moderator)
     assert client.get(LIST).status_code in (302, 403)
     assert not Newsletter.objects.exists()
+
+
+def test_the_process_chooser_runs_under_the_admin_policy_and_nothing_else_inline_does() -> None:
+    administrator = UserFactory(roles=[ADMINISTRATOR], is_superuser=False)
+    response = _signed_in_with_code(administrator).get(f"{LIST}add/")
+    html = response.content.decode()
+    [chooser] = re.findall(r"<script>(new PageChooser\(\"id_process\", \{[^<]*\}\);)</script>", html)
+    policy = [part.split() for part in response["Content-Security-Policy"].split(";")]
+    script_src = next(words[1:] for words in policy if words[:1] == ["script-src"])
+    assert script_src[0] == "'self'" and widget_init_hashes(f"<script>{chooser}</script>")[0] in script_src
+    assert widget_init_hashes(f"<script>{chooser}alert(1)</script>") == []
+    assert widget_init_hashes('<script>new PageChooser("id_x", {}); fetch("//evil")</script>') == []
