@@ -15,7 +15,7 @@ from collections.abc import Callable
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import Window
-from tests.e2e.helpers import check_page, shown
+from tests.e2e.helpers import check_page, screenshot, shown
 from tests.e2e.journey import button, label, sign_in
 
 DEBATE_PROCESS = "Salud materna e infantil en la sierra"
@@ -92,3 +92,41 @@ def test_a_reply_reaches_the_person_live_and_without_javascript(open_window: Cal
     check_page(plain.page, plain.log, "16 notification centre without javascript")
     plain.page.get_by_role("button", name=re.compile("^mark as read$", re.I)).first.click()
     expect(plain.page.get_by_role("main").get_by_text("0 unread notifications"), shown(plain.page)).to_be_visible()
+
+
+def test_the_newsletter_editor_chooses_a_process_under_the_admin_csp(open_window: Callable[..., Window]) -> None:
+    """Issue 16, item 3 of the follow-up: the editor shows what an editor writes, and its page chooser works
+    in Chromium under the admin's Content Security Policy (every violation reported by the browser fails)."""
+    from tests.e2e.test_admin_csp import DESKTOP, WATCH_CSP, violations
+
+    window = open_window(viewport=DESKTOP)
+    window.context.add_init_script(WATCH_CSP)
+    page = window.page
+    sign_in(page, "admin@demo.decide", "demo-admin-pass")
+    response = page.goto("/admin/snippets/notifications/newsletter/add/")
+    assert response is not None and response.status == 200
+    # 'self' and the hashes of Wagtail's own widget initialisers (decide.csp), never 'unsafe-inline'.
+    assert re.search(r"script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')*(;|$)", response.headers["content-security-policy"])
+    for hidden in ("status", "recipient_count", "created_at", "sent_at", "created_by"):
+        assert page.locator(f"[name={hidden}]").count() == 0, hidden
+    subject = f"Boletín {secrets.token_hex(3)}"
+    page.locator("#id_subject").fill(subject)
+    page.locator("#id_body").locator("xpath=..").locator("[contenteditable=true]").first.fill("Se abre el debate.")
+    page.locator("#id_segment").select_option("process")
+    page.locator("#id_process-chooser").get_by_role("button", name=re.compile("choose a page", re.I)).click()
+    modal = page.locator(".modal")
+    expect(modal, f"CSP: {violations(window)}" + shown(page)).to_be_visible()
+    modal.locator("input[name=q]").fill(DEBATE_PROCESS)
+    choice = modal.locator("a.choose-page").filter(has_text=DEBATE_PROCESS).first
+    expect(choice, shown(page)).to_be_visible()
+    choice.click()
+    expect(modal, shown(page)).to_be_hidden()
+    assert page.locator("#id_process").input_value()
+    expect(page.locator("#id_process-chooser"), shown(page)).to_contain_text(DEBATE_PROCESS)
+    page.wait_for_timeout(500)
+    screenshot(page, "16 newsletter editor with its process chosen")  # Wagtail's admin: not a citizen page
+    page.get_by_role("button", name=re.compile("^(save|guardar)", re.I)).first.click()
+    expect(page.get_by_text(subject).first, shown(page)).to_be_visible()
+    assert "/add/" not in page.url
+    assert not violations(window), violations(window)
+    assert not window.log.foreign, window.log.foreign
