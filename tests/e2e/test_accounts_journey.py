@@ -68,6 +68,7 @@ def test_form_errors_are_tied_to_their_fields(open_window: Callable[..., Window]
 
     page.goto("/accounts/signup/")
     page.get_by_label(label("email")).fill(new_email("mismatch"))
+    page.get_by_label(label("public name")).fill("Ana")
     page.get_by_label(re.compile(r"^\s*password(?!.*again)", re.I)).fill(PASSWORD)
     page.get_by_label(re.compile(r"password.*again", re.I)).fill(PASSWORD + "-other")
     button(page, "sign up")
