@@ -290,4 +290,54 @@ def stats(ctx: Context) -> list[Figure]:
                 extra={"function": inclusion_name},
             )
         )
+    figures.append(_stats_open(ctx, poll, naive_inclusion, sizes))
     return figures
+
+
+def _stats_open(ctx: Context, poll: Any, naive_inclusion: Callable[[], Any], sizes: dict[str, Any]) -> Figure:
+    """The live dashboard's figures of the same poll reopened, cold: nothing settled, no denominators cached."""
+    goal = "≤ 1.0x the naive grouped SQL (open poll, cold)"
+    from datetime import timedelta
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from votes.models import Poll
+    from votes.results import stats as vstats
+
+    live = getattr(vstats, "poll_live_turnout", None)
+    if live is None:
+        return missing("stats_open", "votes.results.stats.poll_live_turnout does not exist yet", goal)
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() + timedelta(days=1))
+    poll.refresh_from_db()
+    province, district = vstats.poll_scope(poll)
+
+    def cold(fn: Callable[[], Any]) -> float:
+        times = []
+        for _ in range(ctx.sizes["repeats"]):
+            cache.delete(vstats._eligible_key(province, district))
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    # Interleaved, so both sides see the same load: naive, ours, naive, ours...
+    base, ours = [], []
+    for _ in range(3):
+        base.append(cold(naive_inclusion))
+        ours.append(cold(lambda: live(poll)))
+    b, t = statistics.median(base), statistics.median(ours)
+    warm = _median_seconds(lambda: live(poll), ctx.sizes["repeats"])
+    ctx.log(f"open poll, cold: poll_live_turnout {t * 1000:.1f} ms, naive {b * 1000:.1f} ms; warm {warm * 1000:.1f} ms")
+    return Figure(
+        "stats_open",
+        t * 1000,
+        "ms",
+        b * 1000,
+        "naive grouped SQL over participations + census (ms)",
+        t / b,
+        goal,
+        met=t <= b,
+        sizes=sizes,
+        extra={"function": "votes.results.stats.poll_live_turnout", "warm_ms": round(warm * 1000, 2)},
+    )

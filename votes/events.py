@@ -20,7 +20,7 @@ from proposals import events as proposal_events
 from proposals.events import PollResultsPublished
 from votes.models import Poll
 from votes.results.display import turnout_payload
-from votes.results.stats import poll_eligible_counts, poll_eligible_counts_cached, poll_turnout_counts
+from votes.results.stats import poll_eligible_counts_cached, poll_live_turnout
 
 __all__ = ["EVENT_TYPES", "PollResultsPublished", "TurnoutChanged"]
 
@@ -39,7 +39,7 @@ EVENT_TYPES: tuple[type[LiveEvent], ...] = (TurnoutChanged, PollResultsPublished
 
 def turnout_text(poll: Poll) -> str:
     """The dashboard's figures now, encoded: the snapshot a dashboard socket sends on connect, and each update."""
-    payload = turnout_payload(poll_turnout_counts(poll), poll_eligible_counts(poll))
+    payload = turnout_payload(*poll_live_turnout(poll))
     return encode_live_event(TurnoutChanged(poll=poll.pk, rows=payload["rows"]))
 
 

@@ -19,12 +19,27 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CensusRecord, District, Province, User
+from accounts.selectors import census_stamp_columns, census_stamp_of
 from legislation.models import Annotation
 from proposals.models import Channel as ParticipationChannel
 from proposals.models import Comment, ProcessPage, Proposal, ProposalStatus, Support
@@ -184,9 +199,9 @@ ELIGIBLE_CACHE_SECONDS = 24 * 60 * 60
 def _eligible_key(scope_province: Province | None, scope_district: District | None) -> str:
     from accounts.selectors import census_stamp
 
-    province = scope_province.pk if scope_province is not None else "-"
-    district = scope_district.pk if scope_district is not None else "-"
-    return f"votes:eligible:{province}:{district}:{census_stamp()}"
+    province = scope_province.pk if scope_province is not None else None
+    district = scope_district.pk if scope_district is not None else None
+    return _eligible_stamped_key(province, district, census_stamp())
 
 
 def eligible_counts_cached(
@@ -207,19 +222,23 @@ def eligible_counts(*, scope_province: Province | None = None, scope_district: D
     return dict(counts)
 
 
-def _eligible_counts_uncached(*, scope_province: Province | None, scope_district: District | None) -> Counts:
-    """One GROUP BY over the scope's census (census_cell_idx serves it)."""
+def _eligible_records(scope_province: Province | None, scope_district: District | None) -> QuerySet[CensusRecord]:
     try:
         from accounts.selectors import eligible_census
 
-        records: QuerySet[CensusRecord] = eligible_census(scope_province, scope_district)
+        return eligible_census(scope_province, scope_district)
     except ImportError:  # pragma: no cover - older accounts app
         records = CensusRecord.objects.all()
         if scope_district is not None:
             records = records.filter(district=scope_district)
         elif scope_province is not None:
             records = records.filter(district__province=scope_province)
-    return _grouped(records, None, F("gender"), F("area"))
+        return records
+
+
+def _eligible_counts_uncached(*, scope_province: Province | None, scope_district: District | None) -> Counts:
+    """One GROUP BY over the scope's census (census_cell_idx serves it)."""
+    return _grouped(_eligible_records(scope_province, scope_district), None, F("gender"), F("area"))
 
 
 def poll_scope(poll: Poll) -> tuple[Province | None, District | None]:
@@ -291,6 +310,110 @@ def _turnout_counts_uncached(poll: Poll) -> Counts:
             (gender_value if gender_value in GENDERS else UNKNOWN, area_value if area_value in AREAS else UNKNOWN)
         ] += n
     return counts
+
+
+def _eligible_stamped_key(province_id: int | None, district_id: int | None, stamp: str) -> str:
+    return f"votes:eligible:{province_id or '-'}:{district_id or '-'}:{stamp}"
+
+
+def _poll_scope_ids(poll: Poll) -> tuple[int | None, int | None]:
+    """`poll_scope` as ids: no query for the province or district rows."""
+    if poll.scope_district_id or poll.scope_province_id:
+        return poll.scope_province_id, poll.scope_district_id
+    process = poll.process
+    return process.scope_province_id, process.scope_district_id
+
+
+def _eligible_records_of(province_id: int | None, district_id: int | None) -> QuerySet[CensusRecord]:
+    """`accounts.selectors.eligible_census` by ids (the live figures' tests hold the two equal)."""
+    if district_id is not None:
+        return CensusRecord.objects.filter(district_id=district_id)
+    if province_id is not None:
+        return CensusRecord.objects.filter(district__province_id=province_id)
+    return CensusRecord.objects.all()
+
+
+def _cell_key(gender: Any, area: Any) -> Cell:
+    return (gender if gender in GENDERS else UNKNOWN, area if area in AREAS else UNKNOWN)
+
+
+def poll_live_turnout(poll: Poll) -> tuple[Counts, Counts]:
+    """Turnout and the eligible census, by cell: the live dashboard's figures (its page and its socket).
+
+    While the poll is open nothing is kept but the census denominators, under the
+    census stamp. Cold (no denominators known for the scope) the turnout GROUP BY,
+    the census GROUP BY and the census stamp go to the database as ONE statement
+    (UNION ALL): the same index scans as counting each by hand, one round trip
+    instead of two. Warm, the statement carries the turnout and the stamp only, and
+    the census is counted again only when the stamp moved (an import, a new record).
+    Turnout only: never what anyone chose. A settled poll takes the figures kept for it.
+    """
+    if _settled(poll):
+        return poll_turnout_counts(poll), poll_eligible_counts(poll)
+    province, district = _poll_scope_ids(poll)
+    latest_key = _eligible_stamped_key(province, district, "latest")
+    known: tuple[str, Counts] | None = cache.get(latest_key)
+    label, number, moment = CharField(), IntegerField(), DateTimeField()
+    columns = ("part", "cell_gender", "cell_area", "n", "stamp_import", "stamp_finish")
+    no_stamp = {"stamp_import": Value(None, output_field=number), "stamp_finish": Value(None, output_field=moment)}
+    turnout_rows = (
+        Participation.objects.filter(poll=poll)
+        .order_by()
+        .values("gender", "area")
+        .annotate(n=Count("*"), part=Value("turnout", output_field=label), **no_stamp)
+        .annotate(cell_gender=F("gender"), cell_area=F("area"))
+        .values_list(*columns)
+    )
+    stamp = census_stamp_columns()
+    stamp_row = (
+        Poll.objects.filter(pk=poll.pk)
+        .order_by()
+        .annotate(
+            part=Value("stamp", output_field=label),
+            cell_gender=Value(None, output_field=label),
+            cell_area=Value(None, output_field=label),
+            n=stamp["newest_record"],
+            stamp_import=stamp["newest_import"],
+            stamp_finish=stamp["newest_finish"],
+        )
+        .values_list(*columns)
+    )
+    parts: list[QuerySet[Any, Any]] = [stamp_row]
+    if known is None:
+        parts.append(
+            _eligible_records_of(province, district)
+            .order_by()
+            .values("gender", "area")
+            .annotate(n=Count("*"), part=Value("eligible", output_field=label), **no_stamp)
+            .annotate(cell_gender=F("gender"), cell_area=F("area"))
+            .values_list(*columns)
+        )
+    turnout: Counts = dict.fromkeys(cells(), 0)
+    counted: Counts = dict.fromkeys(cells(), 0)
+    stamp_of = ""
+    for part, gender_value, area_value, n, newest_import, newest_finish in turnout_rows.union(*parts, all=True):
+        if part == "stamp":
+            stamp_of = census_stamp_of(
+                {"newest_record": n, "newest_import": newest_import, "newest_finish": newest_finish}
+            )
+        else:
+            (turnout if part == "turnout" else counted)[_cell_key(gender_value, area_value)] += n
+    if known is None:
+        eligible = counted
+    elif known[0] == stamp_of:
+        eligible = dict(known[1])
+    else:
+        stamped: Counts | None = cache.get(_eligible_stamped_key(province, district, stamp_of))
+        eligible = (
+            dict(stamped)
+            if stamped is not None
+            else _grouped(_eligible_records_of(province, district), None, F("gender"), F("area"))
+        )
+    cache.set_many(
+        {_eligible_stamped_key(province, district, stamp_of): eligible, latest_key: (stamp_of, eligible)},
+        ELIGIBLE_CACHE_SECONDS,
+    )
+    return turnout, dict(eligible)
 
 
 # --- results by cell ------------------------------------------------------------------

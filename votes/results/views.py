@@ -34,7 +34,7 @@ from votes.results.permissions import (
 )
 from votes.results.publication import poll_results_publish
 from votes.results.published import process_age_statistics, process_channel_statistics, process_statistics
-from votes.results.stats import poll_eligible_counts, poll_turnout_counts, suppression_threshold
+from votes.results.stats import poll_live_turnout, suppression_threshold
 
 
 def _poll(poll_id: int) -> Poll:
@@ -139,6 +139,6 @@ def turnout_dashboard(request: HttpRequest, poll_id: int) -> HttpResponse:
     poll = _poll(poll_id)
     if not can_view_turnout(request.user, poll):
         raise NotAllowed(_("Only administrators see the live turnout dashboard."))
-    rows, total = turnout_rows(poll_turnout_counts(poll), poll_eligible_counts(poll))
+    rows, total = turnout_rows(*poll_live_turnout(poll))
     context = {"poll": poll, "rows": rows, "total": total, "socket_path": f"/ws/polls/{poll.pk}/turnout/"}
     return render(request, "votes/results/turnout.html", context)
