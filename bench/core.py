@@ -30,7 +30,7 @@ FULL: dict[str, Any] = {
     "pages_proposals": 10_000,
     "pages_comments": 1_000,
     "pages_seconds": 20,
-    "fanout_viewers": 1_000,
+    "fanout_viewers": 5_000,
     "fanout_seconds": 30,
     "fanout_rate": 2,
     "stats_ballots": 1_000_000,

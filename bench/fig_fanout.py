@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 from . import datagen, harness
@@ -68,14 +69,31 @@ class Viewers:
             self.proc.wait()
 
 
+def rss_bytes(pids: list[int]) -> int:
+    """Resident memory of these processes now (VmRSS from /proc/<pid>/status)."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+                    break
+        except OSError:
+            continue
+    return total
+
+
 def _measure(ctx: Context, server_names: list[str], urls: list[str], publish: Any, count: int) -> dict[str, Any]:
-    """Connect viewers, publish `count` messages at the configured rate, return latency and CPU figures."""
+    """Connect viewers, publish `count` messages at the configured rate, return latency, CPU and memory figures."""
     n = ctx.sizes["fanout_viewers"]
+    pids = [p for name in server_names for p in group_pids(ctx.pids[name])]
+    rss0 = rss_bytes(pids)
     viewers = Viewers(ctx, n, urls)
     try:
         publish("warm-up")  # first-use costs (templates, connections) are not what the figure is about
         time.sleep(1.0)  # let the servers settle after the connection storm
-        pids = [p for name in server_names for p in group_pids(ctx.pids[name])]
+        # Memory the servers grew by while the viewers connected (their sockets, consumers, channel-layer groups).
+        rss1 = rss_bytes(pids)
         cpu0 = cpu_seconds(pids)
         sent: dict[str, float] = {}
         calls: list[float] = []  # how long the publishing call itself took (Decide: the comment service)
@@ -122,12 +140,15 @@ def _measure(ctx: Context, server_names: list[str], urls: list[str], publish: An
         "cpu_s": cpu1 - cpu0,
         "cpu_us_per_delivery": (cpu1 - cpu0) / delivered * 1e6 if delivered else float("nan"),
         "cpu_ms_per_broadcast": (cpu1 - cpu0) / count * 1000 if count else float("nan"),
+        "rss_mb_before": rss0 / 2**20,
+        "rss_mb_connected": rss1 / 2**20,
+        "kb_per_connection": (rss1 - rss0) / viewers.connected / 1024 if viewers.connected else float("nan"),
     }
 
 
 def fanout(ctx: Context) -> list[Figure]:
-    goal_p99 = "p99 ≤ 250 ms"
-    goal_cpu = "server CPU per delivered message ≤ 3x baseline"
+    goal_p99 = "p99 ≤ 500 ms, nothing lost (5,000 viewers in the full run)"
+    goal_cpu = "server CPU per delivered message ≤ 2x baseline"
     try:
         from proposals.debate.services import comment_create
         from proposals.routing import websocket_urlpatterns  # noqa: F401
@@ -205,7 +226,7 @@ def fanout(ctx: Context) -> list[Figure]:
             "plain websockets broadcast p99 (ms)",
             p99_ratio,
             goal_p99,
-            met=decide["p99_ms"] <= 250 and not lost and not decide["viewers_failed"],
+            met=decide["p99_ms"] <= 500 and not lost and not decide["viewers_failed"],
             sizes=sizes,
             extra={"decide": decide, "baseline": base},
         ),
@@ -217,7 +238,18 @@ def fanout(ctx: Context) -> list[Figure]:
             "plain websockets broadcast (µs CPU/delivery)",
             cpu_ratio,
             goal_cpu,
-            met=cpu_ratio <= 3 and not decide["viewers_failed"],
+            met=cpu_ratio <= 2 and not decide["viewers_failed"],
+            sizes=sizes,
+        ),
+        Figure(
+            "fanout_memory",
+            decide["kb_per_connection"],
+            "KB/connection",
+            base["kb_per_connection"],
+            "plain websockets server (KB/connection)",
+            decide["kb_per_connection"] / base["kb_per_connection"] if base["kb_per_connection"] else float("nan"),
+            "reported (server RSS growth while the viewers connect, over both processes)",
+            met=None,
             sizes=sizes,
         ),
     ]
