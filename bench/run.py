@@ -109,6 +109,9 @@ def start_servers(ctx: Context) -> None:
 
 def django_setup(env: dict[str, str]) -> None:
     os.environ.update({k: v for k, v in env.items() if k not in os.environ or k in _OURS})
+    # This process writes the figures' data (a million-row COPY when a figure runs alone): the
+    # production statement limit (15 s, for pages) is not for it. The servers keep theirs (`env`).
+    os.environ["DB_STATEMENT_TIMEOUT"] = "0"
     import django
 
     django.setup()
