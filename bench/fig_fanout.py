@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,22 @@ from . import datagen, harness
 from .core import Context, Figure, missing
 from .load import percentile
 from .procs import cpu_seconds, group_pids
+
+
+def _drain(count: Callable[[], int], expected: int, timeout: float) -> float:
+    """Wait until every message arrived, or arrivals stopped growing for 3 s, or `timeout`; seconds waited."""
+    started = time.monotonic()
+    last, still_since = -1, time.monotonic()
+    while time.monotonic() - started < timeout:
+        got = count()
+        if got >= expected:
+            break
+        if got != last:
+            last, still_since = got, time.monotonic()
+        elif time.monotonic() - still_since > 3:
+            break
+        time.sleep(0.25)
+    return time.monotonic() - started
 
 
 class Viewers:
@@ -41,19 +58,7 @@ class Viewers:
         return int(self.proc.stdout.readline() or 0)
 
     def drain(self, expected: int, timeout: float) -> float:
-        """Wait until every message arrived, or arrivals stopped growing for 3 s, or `timeout`; seconds waited."""
-        started = time.monotonic()
-        last, still_since = -1, time.monotonic()
-        while time.monotonic() - started < timeout:
-            got = self.count()
-            if got >= expected:
-                break
-            if got != last:
-                last, still_since = got, time.monotonic()
-            elif time.monotonic() - still_since > 3:
-                break
-            time.sleep(0.25)
-        return time.monotonic() - started
+        return _drain(self.count, expected, timeout)
 
     def collect(self) -> dict[str, list[float]]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -67,6 +72,44 @@ class Viewers:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+VIEWERS_PER_PROCESS = 2_500
+
+
+class ViewerSet:
+    """Viewers spread over several client processes (2,500 each): one asyncio process reading, parsing
+    and time-stamping 10,000 frames a second is itself the p50 of any server, Decide's or the baseline's."""
+
+    def __init__(self, ctx: Context, n: int, urls: list[str]) -> None:
+        processes = max(1, -(-n // VIEWERS_PER_PROCESS))
+        shares = [n // processes + (1 if i < n % processes else 0) for i in range(processes)]
+        self.parts: list[Viewers] = []
+        try:
+            for share in shares:
+                self.parts.append(Viewers(ctx, share, urls))
+        except Exception:
+            self.kill()
+            raise
+        self.connected = sum(p.connected for p in self.parts)
+        self.failed = sum(p.failed for p in self.parts)
+
+    def count(self) -> int:
+        return sum(p.count() for p in self.parts)
+
+    def drain(self, expected: int, timeout: float) -> float:
+        return _drain(self.count, expected, timeout)
+
+    def collect(self) -> dict[str, list[float]]:
+        merged: dict[str, list[float]] = {}
+        for part in self.parts:
+            for key, times in part.collect().items():
+                merged.setdefault(key, []).extend(times)
+        return merged
+
+    def kill(self) -> None:
+        for part in self.parts:
+            part.kill()
 
 
 def rss_bytes(pids: list[int]) -> int:
@@ -88,7 +131,7 @@ def _measure(ctx: Context, server_names: list[str], urls: list[str], publish: An
     n = ctx.sizes["fanout_viewers"]
     pids = [p for name in server_names for p in group_pids(ctx.pids[name])]
     rss0 = rss_bytes(pids)
-    viewers = Viewers(ctx, n, urls)
+    viewers = ViewerSet(ctx, n, urls)
     try:
         publish("warm-up")  # first-use costs (templates, connections) are not what the figure is about
         time.sleep(1.0)  # let the servers settle after the connection storm
