@@ -9,12 +9,14 @@ against the dark background: adjusted, never refused.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db import DatabaseError
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 AA_NORMAL_TEXT = 4.5
@@ -127,15 +129,26 @@ def _from_settings() -> Identity:
 
 
 def current_identity() -> Identity:
-    """The identity every page shows: from the cache, else one query (and renditions made once)."""
-    cached = cache.get(CACHE_KEY)
+    """The identity every page shows: from the cache, else one query (and renditions made once).
+
+    Every page shows it, the error pages too (413, 503 naming a failed dependency, 500): when the cache
+    or the database cannot answer, the page still renders, with the built-in identity.
+    """
+    try:
+        cached = cache.get(CACHE_KEY)
+    except Exception:  # any cache backend's own error; the error page must still render
+        cached = None
     if isinstance(cached, dict):
         try:
             return Identity(**cached)
         except TypeError:  # a dict from an older shape of Identity
             pass
-    identity = _from_settings()
-    cache.set(CACHE_KEY, asdict(identity), CACHE_SECONDS)
+    try:
+        identity = _from_settings()
+    except DatabaseError:
+        return Identity()  # not cached: the stored identity is back as soon as the database is
+    with contextlib.suppress(Exception):  # as above: not cached this time
+        cache.set(CACHE_KEY, asdict(identity), CACHE_SECONDS)
     return identity
 
 

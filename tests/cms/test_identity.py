@@ -148,3 +148,25 @@ def test_a_moderator_cannot_change_the_identity(client: Client) -> None:
     client.force_login(UserFactory(roles=["moderator"]))
     response = client.get(reverse("wagtailsettings:edit", args=["cms", "siteidentity"]), follow=True)
     assert 'name="primary_colour"' not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_keep_the_built_in_identity_when_the_cache_and_the_database_fail(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Error pages (413, the 503 that names a failed dependency) render the identity too: never a 500 from it."""
+    from django.db import DatabaseError
+
+    from cms import identity
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise ConnectionError("cache down")
+
+    def no_database() -> identity.Identity:
+        raise DatabaseError("database down")
+
+    monkeypatch.setattr(identity.cache, "get", fail)
+    monkeypatch.setattr(identity.cache, "set", fail)
+    monkeypatch.setattr(identity, "_from_settings", no_database)
+
+    assert identity.current_identity() == identity.Identity()
