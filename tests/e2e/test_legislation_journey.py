@@ -200,6 +200,7 @@ def test_a_bill_from_file_to_poll(open_window: Callable[..., Window]) -> None:
     # Content in the region's language (the defaults come in the administrator's interface language).
     admin.page.get_by_label(label("first question")).fill(f"¿Aprueba la versión 2 de «{bill_title}»?")
     admin.page.get_by_label(label("options")).fill("Sí\nNo\nAbstención")
+    admin.page.locator("input[name=blank_label]").fill("Abstención")  # the blank vote is one of the options
     now = timezone.now()
     admin.page.locator("input[name=opens_at]").fill((now + timedelta(days=30)).strftime("%Y-%m-%d %H:%M"))
     admin.page.locator("input[name=closes_at]").fill((now + timedelta(days=37)).strftime("%Y-%m-%d %H:%M"))

@@ -48,7 +48,11 @@ def test_visitor_browses_processes_proposals_and_reads_a_debate(
     check_page(page, log, f"1 home {tag}")
     processes = page.get_by_role("main").get_by_role("heading", level=3).get_by_role("link").all_inner_texts()
     open_process(page, PROPOSING_PROCESS)
-    expect(page.get_by_role("table"), shown(page)).to_contain_text(re.compile("proposals", re.I))
+    # The calendar is a timeline of the four phases, the open one named in words.
+    calendar = page.get_by_role("region", name=re.compile("calendar", re.I))
+    expect(calendar.get_by_role("list"), shown(page)).to_be_visible()
+    assert calendar.get_by_role("listitem").count() >= 4, "a step for each phase"
+    expect(calendar, shown(page)).to_contain_text(re.compile("proposals", re.I))
     check_page(page, log, f"1 process {tag}")
     debate = _find_debate_with_comments(page, processes)
     expect(debate.get_by_role("article").first).to_be_visible()
@@ -205,11 +209,13 @@ def administrator_opens_poll(open_window: Callable[..., Window], proposal_title:
     # Content in the region's language (the defaults come in the administrator's interface language).
     page.get_by_label(label("first question")).fill(f"¿Aprueba «{proposal_title}»?")
     page.get_by_label(label("options")).fill("Sí\nNo\nAbstención")
+    page.locator("input[name=blank_label]").fill("Abstención")  # the blank vote is one of the options
     now = datetime.now(LIMA)
     _fill_admin_date(page, "opens at", (now - timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M"))
     _fill_admin_date(page, "closes at", (now + timedelta(days=7)).strftime("%Y-%m-%d %H:%M"))
     _close_date_pickers(page)
     page.get_by_role("button", name=re.compile("^create", re.I)).click()
-    expect(page.get_by_text(re.compile("created", re.I)).first, shown(page)).to_be_visible()
+    # Saved: the admin leaves the form ("could not be created" would also say "created").
+    expect(page, shown(page)).not_to_have_url(re.compile(r"/polls/new/"))
     screenshot(page, "5 admin opened a poll")
     return poll_title
