@@ -50,7 +50,15 @@ class DemoLogin:
 UNBOUND_PERSON = DemoPerson("45678912", date(1990, 5, 20), "130901", "female")
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin("admin@demo.decide", "demo-admin-pass", "administrator", (ADMINISTRATOR,), staff=True, superuser=True),
+    DemoLogin(
+        "admin@demo.decide",
+        "demo-admin-pass",
+        "administrator",
+        (ADMINISTRATOR,),
+        staff=True,
+        superuser=True,
+        display_name="Administración regional",
+    ),
     DemoLogin(
         "moderator@demo.decide",
         "demo-moderator-pass",
@@ -59,7 +67,10 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         staff=True,
         display_name="Equipo de moderación",
     ),
-    DemoLogin("officer@demo.decide", "demo-officer-pass", "officer", (OFFICER,), staff=True),
+    # Officers act in people's names at the desk: the acts list and the audit log show who it was.
+    DemoLogin(
+        "officer@demo.decide", "demo-officer-pass", "officer", (OFFICER,), staff=True, display_name="Marta Quispe"
+    ),
     DemoLogin(
         "citizen@demo.decide",
         "demo-citizen-pass",

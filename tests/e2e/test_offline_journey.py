@@ -121,7 +121,7 @@ def test_an_officer_brings_offline_people_in(demo_server: LiveServer, open_windo
         "Registered a support for a person",
         "Entered a paper signature sheet",
     ):
-        expect(acts.get_by_role("row").filter(has_text=act).first, shown(officer.page)).to_contain_text("officer")
+        expect(acts.get_by_role("row").filter(has_text=act).first, shown(officer.page)).to_contain_text("Marta Quispe")
     check_page(officer.page, officer.log, "15 desk acts")
 
     # The printable sheet: one A4 page, and its QR code leads to the proposal.
