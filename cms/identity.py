@@ -9,7 +9,6 @@ against the dark background: adjusted, never refused.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 from dataclasses import asdict, dataclass
@@ -17,6 +16,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import DatabaseError
+
+from decide.database import database_unreachable
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 AA_NORMAL_TEXT = 4.5
@@ -131,13 +132,12 @@ def _from_settings() -> Identity:
 def current_identity() -> Identity:
     """The identity every page shows: from the cache, else one query (and renditions made once).
 
-    Every page shows it, the error pages too (413, 503 naming a failed dependency, 500): when the cache
-    or the database cannot answer, the page still renders, with the built-in identity.
+    A page whose settings cannot be read (an empty database, a table not migrated yet: the 413 page of a
+    bare gunicorn) renders with the built-in identity, never a 500. A database that does not answer is
+    not waited for twice: that error goes on to the 503 page that names it (decide.views.server_error).
+    The cache needs no guard: decide.cache degrades a failing Redis to misses.
     """
-    try:
-        cached = cache.get(CACHE_KEY)
-    except Exception:  # any cache backend's own error; the error page must still render
-        cached = None
+    cached = cache.get(CACHE_KEY)
     if isinstance(cached, dict):
         try:
             return Identity(**cached)
@@ -145,10 +145,11 @@ def current_identity() -> Identity:
             pass
     try:
         identity = _from_settings()
-    except DatabaseError:
-        return Identity()  # not cached: the stored identity is back as soon as the database is
-    with contextlib.suppress(Exception):  # as above: not cached this time
-        cache.set(CACHE_KEY, asdict(identity), CACHE_SECONDS)
+    except DatabaseError as failed:
+        if database_unreachable(failed):
+            raise
+        return Identity()  # not cached: the stored identity shows as soon as it can be read
+    cache.set(CACHE_KEY, asdict(identity), CACHE_SECONDS)
     return identity
 
 

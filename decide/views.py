@@ -14,7 +14,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.exceptions import RequestDataTooBig
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -28,6 +28,7 @@ from django_tasks_db.backend import DatabaseBackend
 from redis.exceptions import RedisError
 
 from decide.cache import DegradingRedisCache
+from decide.database import database_unreachable
 from decide.limits import request_too_large
 from decide.models import TaskWorkerHeartbeat
 
@@ -172,26 +173,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500; a database or cache that failed or timed out is a 503 naming it, not an error of ours."""
     failed = sys.exc_info()[1]
-    if _database_unreachable(failed):
+    if database_unreachable(failed):
         return dependency_unavailable(request, _("The database is not answering."))
     if isinstance(failed, RedisError):
         return dependency_unavailable(request, _("The cache (Redis) is not answering."))
     return render(request, "500.html", status=500)
-
-
-# SQLite reports a bad query and a busy file alike (OperationalError): only these mean "not answering".
-_SQLITE_UNREACHABLE = ("locked", "busy", "unable to open", "disk i/o", "readonly database")
-
-
-def _database_unreachable(failed: BaseException | None) -> bool:
-    """A lost, refused or timed-out connection, a statement or lock timeout: not a bug in a query."""
-    if isinstance(failed, InterfaceError):
-        return True
-    if not isinstance(failed, OperationalError):
-        return False
-    if connection.vendor == "sqlite":
-        return any(words in str(failed).lower() for words in _SQLITE_UNREACHABLE)
-    return True
 
 
 def dependency_unavailable(request: HttpRequest, message: str) -> HttpResponse:

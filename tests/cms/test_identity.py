@@ -151,22 +151,35 @@ def test_a_moderator_cannot_change_the_identity(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_pages_keep_the_built_in_identity_when_the_cache_and_the_database_fail(
+def test_a_page_renders_the_built_in_identity_when_the_settings_cannot_be_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Error pages (413, the 503 that names a failed dependency) render the identity too: never a 500 from it."""
-    from django.db import DatabaseError
+    """The 413 page of a bare gunicorn (no tables yet) shows the built-in identity, never a 500."""
+    from django.db import ProgrammingError
 
     from cms import identity
 
-    def fail(*args: object, **kwargs: object) -> None:
-        raise ConnectionError("cache down")
+    def no_table() -> identity.Identity:
+        raise ProgrammingError('relation "cms_siteidentity" does not exist')
 
-    def no_database() -> identity.Identity:
-        raise DatabaseError("database down")
-
-    monkeypatch.setattr(identity.cache, "get", fail)
-    monkeypatch.setattr(identity.cache, "set", fail)
-    monkeypatch.setattr(identity, "_from_settings", no_database)
+    identity.forget_identity()
+    monkeypatch.setattr(identity, "_from_settings", no_table)
 
     assert identity.current_identity() == identity.Identity()
+
+
+@pytest.mark.django_db
+def test_a_database_that_does_not_answer_is_not_waited_for_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The error reaches the 503 page at once; swallowing it would make the page's own query wait again."""
+    from django.db import OperationalError
+
+    from cms import identity
+
+    def timed_out() -> identity.Identity:
+        raise OperationalError("database is locked")  # "not answering" on SQLite and PostgreSQL alike
+
+    identity.forget_identity()
+    monkeypatch.setattr(identity, "_from_settings", timed_out)
+
+    with pytest.raises(OperationalError):
+        identity.current_identity()
