@@ -43,6 +43,18 @@ def _clear_cache() -> Iterator[None]:
 
 
 @pytest.fixture
+def listable_cache(settings: Any) -> None:
+    """A local-memory cache whose stored entries a test may list (`cache._cache`), whatever the pass.
+
+    For the few tests that read what was stored; the same code runs on Redis in the rest of their module.
+    """
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # local-memory caches of one name share their store across tests
+
+
+@pytest.fixture
 def english(settings: Any) -> None:
     """Pages in the source language, whatever translations are compiled: tests read English words.
 

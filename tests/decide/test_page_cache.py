@@ -109,6 +109,7 @@ def test_a_visitor_with_a_session_or_messages_is_not_served_from_the_cache() -> 
         assert state(client.get(url)) == "none"
 
 
+@pytest.mark.usefixtures("listable_cache")
 def test_no_csrf_token_is_stored_and_each_visitor_gets_a_working_one_of_their_own() -> None:
     proposal = ProposalFactory()
     url = proposal.process.url
@@ -137,6 +138,7 @@ def test_no_csrf_token_is_stored_and_each_visitor_gets_a_working_one_of_their_ow
     assert refused.status_code == 403
 
 
+@pytest.mark.usefixtures("listable_cache")
 def test_no_personal_header_is_replayed() -> None:
     proposal = ProposalFactory()
     url = proposal.process.url

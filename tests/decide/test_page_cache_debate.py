@@ -68,6 +68,7 @@ def _tamper_stored_thread(marker: str) -> None:
         cache.set(key, (version, {v: html + f"<li>{marker}</li>" for v, html in variants.items()}))
 
 
+@pytest.mark.usefixtures("listable_cache")
 def test_plain_citizens_share_the_thread_each_with_their_own_csrf_tokens(debate: Proposal) -> None:
     first = _signed_in()
     _page(first, debate)
@@ -82,6 +83,7 @@ def test_plain_citizens_share_the_thread_each_with_their_own_csrf_tokens(debate:
     assert secret != first.cookies["csrftoken"].value
 
 
+@pytest.mark.usefixtures("listable_cache")
 def test_a_viewer_with_marks_of_their_own_gets_their_own_thread_and_leaves_none(debate: Proposal) -> None:
     reactor = VerifiedUserFactory()
     comment = Comment.objects.filter(proposal=debate).first()
