@@ -274,6 +274,10 @@ class _Staging:
         name = CensusRecord._meta.db_table
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
+            # Rows this transaction wrote earlier may still owe their deferred foreign-key checks (Django's
+            # keys are DEFERRABLE INITIALLY DEFERRED), and PostgreSQL refuses ALTER TABLE on a table with
+            # pending trigger events: run those checks now, and defer again once the swap is done.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             oid = _one(cursor, "SELECT %s::regclass::oid", [name])
             sequence = _one(cursor, "SELECT pg_get_serial_sequence(%s, 'id')", [name])
             # What the census table has, by name and definition, read before anything changes.
@@ -346,6 +350,7 @@ class _Staging:
                 cursor.execute(statement)
             for table, key, definition in pointing:
                 cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(key)} {definition}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's default for the rest of the transaction
         return created
 
     def drop(self) -> None:
