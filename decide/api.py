@@ -41,6 +41,15 @@ def refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
     return api.create_response(request, {"detail": refusal.message}, status=refusal.status)
 
 
+@api.exception_handler(OverflowError)
+def number_too_large(request: HttpRequest, error: OverflowError) -> HttpResponse:
+    """An id no database row can have (SQLite cannot even bind it; schemathesis found -1239887113641705972170752).
+
+    Nothing has that number: the 404 every route already declares, never a 500.
+    """
+    return api.create_response(request, {"detail": gettext("There is nothing with this number.")}, status=404)
+
+
 api.add_router("/processes/", proposals_api.processes)
 api.add_router("/proposals/", proposals_api.proposals)
 api.add_router("/legislation/", legislation_api.legislation)
