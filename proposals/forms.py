@@ -46,10 +46,9 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ProposalFilterForm(forms.Form):
-    """The list's search and filters (GET): an invalid value is ignored, never an error page."""
+class CategoryDistrictFilter(forms.Form):
+    """The category and district filters a list of proposals offers (the list, the outcomes page)."""
 
-    q = forms.CharField(label=_("Search"), max_length=200, required=False)
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("All categories")
     )
@@ -59,6 +58,14 @@ class ProposalFilterForm(forms.Form):
         required=False,
         empty_label=_("All districts"),
     )
+
+
+class ProposalFilterForm(CategoryDistrictFilter):
+    """The list's search and filters (GET): an invalid value is ignored, never an error page."""
+
+    field_order = ["q", "category", "district"]
+
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

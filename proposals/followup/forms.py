@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.forms import TypedDateField
-from accounts.models import District
 from decide.uploads import ALT_TEXT_MAX
-from proposals.models import Category
+from proposals.forms import CategoryDistrictFilter
 
 from .models import AnswerState, MilestoneStatus
 from .selectors import OVERDUE, UNANSWERED
@@ -68,18 +67,9 @@ class AttachmentForm(_DocumentFields):
         self.fields["document"].help_text = _("A PDF (10 MB at most) or a PNG, JPEG or WebP picture (5 MB at most).")
 
 
-class OutcomeFilterForm(forms.Form):
+class OutcomeFilterForm(CategoryDistrictFilter):
     """The outcomes page's filters (GET): an invalid value is ignored, never an error page."""
 
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False, empty_label=_("All categories")
-    )
-    district = forms.ModelChoiceField(
-        label=_("District"),
-        queryset=District.objects.select_related("province").order_by("province__name", "name"),
-        required=False,
-        empty_label=_("All districts"),
-    )
     state = forms.ChoiceField(
         label=_("Answer"),
         required=False,
