@@ -1,4 +1,6 @@
-"""The form renderer: a refused value far over its field's limit is not echoed back in full.
+"""Forms everywhere: a service's refusal shown on its form, and the renderer that bounds echoed values.
+
+The renderer: a refused value far over its field's limit is not echoed back in full.
 
 A 4 MB comment used to come back inside a 4 MB error page. Fields declare their limit
 (max_length, rendered as the maxlength attribute); a submitted value more than twice that
@@ -11,7 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+
+
+def bind_errors(form: Any, error: ValidationError) -> None:
+    """A service's ValidationError on the form: each message beside its field, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
 
 
 def bound_echo(widget: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from decide.cache_pages import depends_on
+from decide.forms import bind_errors
 from decide.middleware import refusal_response
 from decide.refusals import Invalid, NotAllowed, Refused
 
@@ -50,14 +51,6 @@ def _page_response(page: ProcessPage, request: HttpRequest, context: dict[str, A
     """The process page renders its own routes (Wagtail's Page.render, which carries no types)."""
     response: HttpResponse = page.render(request, context_overrides=context, template=template)
     return response
-
-
-def _bind_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def process_index(request: HttpRequest, page: ProcessPage) -> HttpResponse:
@@ -162,7 +155,7 @@ def proposal_submit(request: HttpRequest, page: ProcessPage) -> HttpResponse:
         try:
             proposal = services.proposal_create(process=page, author=_account(request), **form.cleaned_data)
         except ValidationError as error:
-            _bind_errors(form, error)
+            bind_errors(form, error)
         else:
             if proposal.status == "submitted":
                 messages.success(
@@ -201,7 +194,7 @@ def proposal_edit(request: HttpRequest, page: ProcessPage, proposal_id: int) -> 
             try:
                 services.proposal_update(proposal=proposal, actor=_account(request), **form.cleaned_data)
             except ValidationError as error:
-                _bind_errors(form, error)
+                bind_errors(form, error)
             else:
                 messages.success(request, _("Your changes are saved."))
                 return HttpResponseRedirect(_detail_url(page, proposal))
@@ -235,7 +228,7 @@ def _reason_action(
                 form.add_error(None, refusal.message)
                 return _render_status(page, request, template, context, refusal.status)
             except ValidationError as error:
-                _bind_errors(form, error)
+                bind_errors(form, error)
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(_detail_url(page, proposal))

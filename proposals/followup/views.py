@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
+from decide.forms import bind_errors
 from decide.middleware import refusal_response
 from decide.refusals import Refused
 from decide.uploads import download_name, file_response
@@ -41,14 +42,6 @@ def _render(
     response: HttpResponse = page.render(request, context_overrides=context, template=template)
     response.status_code = status
     return response
-
-
-def _bind_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def _upload(request: HttpRequest, form: Any) -> services.Upload | None:
@@ -88,7 +81,7 @@ def _form_action(
                 form.add_error(None, refused.message)
                 status = refused.status
             except ValidationError as error:
-                _bind_errors(form, error)
+                bind_errors(form, error)
             else:
                 messages.success(request, done)
                 return HttpResponseRedirect(detail_url + anchor)
