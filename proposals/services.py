@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import District, User
 from decide.refusals import Conflict, NotAllowed
-from decide.sanitize import clean_html, plain_text
+from decide.rich_text import rich_text
+from decide.sanitize import plain_text
 from proposals.debate.services import debate_remove_comments_of
 
 from . import events, notifications, permissions
@@ -107,7 +108,7 @@ TITLE_MAX, SUMMARY_MAX, BODY_MAX = 150, 500, 20_000
 
 def _content(*, title: str, summary: str, body: str) -> tuple[str, str, str]:
     """Titles and summaries are plain text; the body keeps the small allowlist of decide.sanitize."""
-    clean_title, clean_summary, clean_body = plain_text(title), plain_text(summary), clean_html(body)
+    clean_title, clean_summary, clean_body = plain_text(title), plain_text(summary), rich_text(body)
     errors: dict[str, str] = {}
     if not clean_title:
         errors["title"] = _("Give your proposal a title.")

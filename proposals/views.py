@@ -19,6 +19,7 @@ from decide.cache_pages import depends_on
 from decide.forms import bind_errors
 from decide.middleware import refusal_response
 from decide.refusals import Invalid, NotAllowed, Refused
+from decide.rich_text import editable_text
 
 from . import permissions, selectors, services
 from .events import process_cache_scope
@@ -186,7 +187,8 @@ def proposal_edit(request: HttpRequest, page: ProcessPage, proposal_id: int) -> 
         return _refuse(
             request, page, NotAllowed(_("Only the author can edit a proposal, and only until it is published."))
         )
-    initial = {f: getattr(proposal, f) for f in ("title", "summary", "body", "category", "district")}
+    initial = {f: getattr(proposal, f) for f in ("title", "summary", "category", "district")}
+    initial["body"] = editable_text(proposal.body)
     form = ProposalForm(request.POST or None, initial=initial)
     context = {"form": form, "editing": proposal, "detail_url": _detail_url(page, proposal)}
     if request.method == "POST":

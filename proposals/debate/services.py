@@ -1,7 +1,7 @@
 """Every write to a proposal's debate: one typed, atomic function per action.
 
 Each action checks its predicate from `proposals.debate.permissions` (a view is not the only
-door), cleans user HTML with `decide.sanitize.clean_html`, audits moderation, and
+door), stores user HTML through `decide.rich_text.rich_text` (cleaned by decide.sanitize), audits moderation, and
 publishes its live event through `proposals.events` (sent only after commit).
 Comments are never removed from the table: deleted and hidden ones keep their
 author, so they still count as participation in the inclusion statistics.
@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import User
 from decide.refusals import Conflict, NotAllowed
-from decide.sanitize import clean_html, plain_text
+from decide.rich_text import rich_text
+from decide.sanitize import plain_text
 from proposals import events, notifications
 from proposals.debate.permissions import (
     OpenRefusal,
@@ -42,7 +43,7 @@ REASON_MAX_CHARS = 1000
 def _clean_body(body: str) -> str:
     if len(body) > COMMENT_MAX_CHARS * 2:
         raise ValidationError(_("A comment can be at most %(max)d characters long.") % {"max": COMMENT_MAX_CHARS})
-    cleaned = clean_html(body)
+    cleaned = rich_text(body)
     if not plain_text(cleaned):
         raise ValidationError(_("Write a comment before sending it."), code="empty")
     if len(plain_text(cleaned)) > COMMENT_MAX_CHARS:

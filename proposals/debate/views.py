@@ -23,6 +23,7 @@ from accounts.models import User
 from accounts.second_factor import staff_page
 from decide.middleware import refusal_response
 from decide.refusals import NotAllowed, Refused
+from decide.rich_text import editable_text
 from proposals.debate import services as services
 from proposals.debate.forms import CommentEditForm, CommentForm, FlagForm, LockForm, ModerationForm, ReactionForm
 from proposals.debate.permissions import (
@@ -210,7 +211,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
                 author=_account(request), comment=comment, body=data["body"], stance=data["stance"]
             ),
         )
-    form = CommentEditForm(initial={"body": comment.body, "stance": comment.stance})
+    form = CommentEditForm(initial={"body": editable_text(comment.body), "stance": comment.stance})
     return _action_page(request, title=title, form=form, comment=comment, proposal=comment.proposal, submit=submit)
 
 

@@ -19,7 +19,8 @@ from accounts.audit import audit_record
 from accounts.models import User
 from decide.cache_pages import touch_after_commit
 from decide.refusals import Invalid
-from decide.sanitize import clean_html, plain_text
+from decide.rich_text import rich_text
+from decide.sanitize import plain_text
 from decide.uploads import ALT_TEXT_MAX, CheckedFile, file_check, file_delete, file_store
 from notifications.kinds import Kind
 from notifications.services import notify
@@ -129,7 +130,7 @@ def answer_give(
     _refuse_if(answer_refusal(actor, proposal))
     if state not in AnswerState.values:
         raise Invalid(_("Choose the state of the answer."))
-    clean_text, body = clean_html(text), plain_text(responsible_body)
+    clean_text, body = rich_text(text), plain_text(responsible_body)
     errors: dict[str, str] = {}
     if not plain_text(clean_text):
         errors["text"] = _("Write the answer.")

@@ -25,6 +25,7 @@ from accounts.models import User
 from decide.forms import bind_errors
 from decide.middleware import refusal_response
 from decide.refusals import Refused
+from decide.rich_text import editable_text
 from decide.uploads import download_name, file_response
 from proposals.models import ProcessPage, Proposal
 from proposals.selectors import proposal_for_viewer
@@ -102,7 +103,7 @@ def answer_edit(request: HttpRequest, page: ProcessPage, proposal_id: int) -> Ht
     initial = (
         {
             "state": answer.state,
-            "text": answer.text,
+            "text": editable_text(answer.text),
             "responsible_body": answer.responsible_body,
             "answered_on": answer.answered_on,
         }
