@@ -90,6 +90,8 @@ class CensusImportDetailView(_CensusAdminView, TemplateView):
         context["census_import"] = census_import
         context["progress"] = census_import_progress(census_import)
         context["running"] = census_import.status in (CensusImport.Status.PENDING, CensusImport.Status.RUNNING)
+        # A start before this one died with its worker (accounts.census_tasks.census_imports_sweep queued it again).
+        context["started_again"] = census_import.attempts > (census_import.status == CensusImport.Status.RUNNING)
         context["more_problems"] = max(census_import.problems_total - len(census_import.problems), 0)
         return context
 

@@ -463,6 +463,11 @@ def census_import_progress(census_import: CensusImport) -> ImportProgress:
     return ImportProgress(CHECKING, census_import.rows_done, census_import.rows_total)
 
 
+def census_import_progress_forget(census_import: CensusImport) -> None:
+    """Drop the live progress (an import started again, or ended by the worker's sweep, begins from nothing)."""
+    cache.delete(_progress_key(census_import.pk))
+
+
 def _check(
     census_import: CensusImport,
     path: Path,

@@ -230,6 +230,10 @@ class CensusImport(models.Model):
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The queued task that runs it (django-tasks result id, empty when run in the foreground) and how many
+    # times a worker started it: the worker's sweep reads them to resume or end an import whose worker died.
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -80,6 +80,37 @@ def test_progress_of_a_running_import_comes_from_the_cache(administrator: User) 
     assert census_import_progress(running).percent == 25
 
 
+def test_an_import_started_again_after_its_worker_died_says_so(admin_client: Client, administrator: User) -> None:
+    again = census_import_create(file_name="big.csv", started_by=administrator)
+    CensusImport.objects.filter(pk=again.pk).update(attempts=1)  # pending again: one start died with its worker
+
+    body = admin_client.get(f"/admin/census/import/{again.pk}/").content.decode()
+
+    assert "so the import started again from the beginning. Nothing had been imported." in body
+    CensusImport.objects.filter(pk=again.pk).update(status=CensusImport.Status.RUNNING, attempts=2)  # its 2nd start
+    assert "started again" in admin_client.get(f"/admin/census/import/{again.pk}/").content.decode()
+    CensusImport.objects.filter(pk=again.pk).update(attempts=1)  # a first start running: nothing to say
+    assert "started again" not in admin_client.get(f"/admin/census/import/{again.pk}/").content.decode()
+
+
+def test_a_failed_import_says_why_in_plain_words_and_how_to_start_again(
+    admin_client: Client, administrator: User
+) -> None:
+    failed = census_import_create(file_name="big.csv", started_by=administrator)
+    reason = "the import was interrupted: the background worker running it stopped; nothing was imported"
+    CensusImport.objects.filter(pk=failed.pk).update(
+        status=CensusImport.Status.FAILED, problems=[{"line": 0, "reason": reason}], problems_total=1
+    )
+
+    body = admin_client.get(f"/admin/census/import/{failed.pk}/").content.decode()
+
+    assert "The import was interrupted: the background worker running it stopped; nothing was imported." in body
+    assert "The census is as it was before this import." in body
+    assert 'href="/admin/census/import/">Upload the file again to start again.</a>' in body
+    assert "Fix the file" not in body and "<td>0</td>" not in body
+    assert 'http-equiv="refresh"' not in body
+
+
 def test_only_administrators_reach_the_census_admin(client: Client) -> None:
     officer = UserFactory(roles=[OFFICER])
     client.force_login(officer)

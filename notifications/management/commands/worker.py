@@ -18,6 +18,7 @@ from django.core.management import get_commands, load_command_class
 from django.db import close_old_connections
 from django.utils import timezone
 
+from accounts.census_tasks import census_imports_sweep
 from notifications.tasks import digests_send_task, notifications_sweep
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ CLOCK_EVERY_S = 60.0
 def clock_tick() -> None:
     try:
         notifications_sweep()
+        census_imports_sweep()
         local = timezone.localtime()
         # cache.add is a "first one wins" across workers sharing Redis; one digest run per day.
         if local.hour >= DIGEST_HOUR and cache.add(f"notifications:digest:{local.date()}", 1, timeout=26 * 3600):
