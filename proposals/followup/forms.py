@@ -13,7 +13,7 @@ from proposals.forms import CategoryDistrictFilter
 
 from .models import AnswerState, MilestoneStatus
 from .selectors import OVERDUE, UNANSWERED
-from .services import ANSWER_TEXT_MAX, MILESTONE_DESCRIPTION_MAX, RESPONSIBLE_BODY_MAX
+from .services import ANSWER_TEXT_MAX, MILESTONE_DESCRIPTION_MAX, ORIGINAL_NAME_MAX, RESPONSIBLE_BODY_MAX
 
 ACCEPT = "application/pdf,image/png,image/jpeg,image/webp"
 
@@ -47,7 +47,7 @@ class AnswerForm(_DocumentFields):
     field_order = ["state", "text", "responsible_body", "answered_on", "document", "alt_text"]
 
 
-class MilestoneForm(_DocumentFields):
+class MilestoneEditForm(forms.Form):
     date = TypedDateField(label=_("Date"), initial=timezone.localdate)
     description = forms.CharField(
         label=_("What was done or is planned"),
@@ -57,6 +57,8 @@ class MilestoneForm(_DocumentFields):
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     status = forms.ChoiceField(label=_("Status"), choices=MilestoneStatus.choices)
 
+
+class MilestoneForm(MilestoneEditForm, _DocumentFields):
     field_order = ["date", "description", "progress", "status", "document", "alt_text"]
 
 
@@ -65,6 +67,22 @@ class AttachmentForm(_DocumentFields):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["document"].required = True
         self.fields["document"].help_text = _("A PDF (10 MB at most) or a PNG, JPEG or WebP picture (5 MB at most).")
+
+
+class AttachmentEditForm(forms.Form):
+    """A document's name as shown on the page; a picture's description too (a document has none)."""
+
+    name = forms.CharField(label=_("Name shown on the page"), max_length=ORIGINAL_NAME_MAX)
+    alt_text = forms.CharField(
+        label=_("Description of the picture"),
+        max_length=ALT_TEXT_MAX,
+        help_text=_("Required for a picture: what it shows, for people who cannot see it."),
+    )
+
+    def __init__(self, *args: object, image: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not image:
+            del self.fields["alt_text"]
 
 
 class OutcomeFilterForm(CategoryDistrictFilter):

@@ -10,7 +10,7 @@ from decide.refusals import NotAllowed
 from proposals.models import Proposal, ProposalStatus
 from proposals.permissions import EDITABLE_STATUSES, can_view_proposal
 
-from .models import ANSWERABLE_STATUSES, TRACKED_STATES, Answer, CommitteeScope
+from .models import ANSWERABLE_STATUSES, TRACKED_STATES, Answer, Attachment, CommitteeScope
 
 
 def is_committee_for(user: Actor, proposal: Proposal) -> bool:
@@ -62,6 +62,18 @@ def attachment_refusal(user: Actor, proposal: Proposal) -> NotAllowed | None:
     ):
         return None
     return NotAllowed(_("Only the author, until the proposal is published, and administrators attach documents."))
+
+
+def attachment_change_refusal(
+    user: Actor, attachment: Attachment, *, proposal: Proposal | None = None
+) -> NotAllowed | None:
+    """Who may rename or remove a document: whoever may attach one to the same part (answer, milestone, proposal)."""
+    proposal = proposal or attachment.proposal
+    if attachment.answer_id is not None:
+        return answer_refusal(user, proposal)
+    if attachment.milestone_id is not None:
+        return milestone_refusal(user, proposal)
+    return attachment_refusal(user, proposal)
 
 
 def can_view_attachment(user: Actor, proposal: Proposal) -> bool:

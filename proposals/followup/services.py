@@ -2,6 +2,8 @@
 
 A file is checked (decide.uploads) and stored before the row is written; if the row cannot be
 written the stored file is deleted again, so a refusal leaves neither a row nor a file behind.
+Removing a row removes its stored files once the removal is committed (never before: a rollback
+would leave a row whose file is gone).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import IO, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -18,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import audit_record
 from accounts.models import User
 from decide.cache_pages import touch_after_commit
-from decide.refusals import Invalid
+from decide.refusals import Invalid, NotFound
 from decide.rich_text import rich_text
 from decide.sanitize import plain_text
 from decide.uploads import ALT_TEXT_MAX, CheckedFile, file_check, file_delete, file_store
@@ -29,7 +32,7 @@ from proposals.models import Proposal
 from proposals.notifications import interested, proposal_link
 
 from .models import Answer, AnswerState, Attachment, AttachmentKind, Milestone, MilestoneStatus
-from .permissions import answer_refusal, attachment_refusal, milestone_refusal
+from .permissions import answer_refusal, attachment_change_refusal, attachment_refusal, milestone_refusal
 
 ANSWER_TEXT_MAX = 20_000
 RESPONSIBLE_BODY_MAX = 200
@@ -178,18 +181,8 @@ def answer_give(
     return _or_delete(stored, write)
 
 
-def milestone_add(
-    *,
-    proposal: Proposal,
-    actor: User,
-    date: date,
-    description: str,
-    progress: int,
-    status: str,
-    document: Upload | None = None,
-) -> Milestone:
-    """Record one step of carrying out an accepted proposal, with an optional document or picture."""
-    _refuse_if(milestone_refusal(actor, proposal))
+def _milestone_description(*, description: str, progress: int, status: str) -> str:
+    """The milestone's description as stored (plain text), or the ValidationError that says what to fix."""
     clean = plain_text(description)
     errors: dict[str, str] = {}
     if not clean:
@@ -202,6 +195,22 @@ def milestone_add(
         errors["status"] = _("Choose the status of the milestone.")
     if errors:
         raise ValidationError(errors)
+    return clean
+
+
+def milestone_add(
+    *,
+    proposal: Proposal,
+    actor: User,
+    date: date,
+    description: str,
+    progress: int,
+    status: str,
+    document: Upload | None = None,
+) -> Milestone:
+    """Record one step of carrying out an accepted proposal, with an optional document or picture."""
+    _refuse_if(milestone_refusal(actor, proposal))
+    clean = _milestone_description(description=description, progress=progress, status=status)
     stored = _checked_and_stored(document)
 
     @transaction.atomic
@@ -222,6 +231,65 @@ def milestone_add(
     return _or_delete(stored, write)
 
 
+def _locked_milestone(milestone: Milestone) -> Milestone:
+    locked = Milestone.objects.select_for_update().filter(pk=milestone.pk).first()
+    if locked is None:
+        raise NotFound(_("This milestone is no longer on the timeline."))
+    return locked
+
+
+@transaction.atomic
+def milestone_edit(
+    *, milestone: Milestone, actor: User, date: date, description: str, progress: int, status: str
+) -> Milestone:
+    """Correct a step of the timeline; whoever may record milestones may correct them."""
+    locked = _locked_milestone(milestone)
+    proposal = Proposal.objects.get(pk=locked.proposal_id)
+    _refuse_if(milestone_refusal(actor, proposal))
+    clean = _milestone_description(description=description, progress=progress, status=status)
+    before = {"date": locked.date.isoformat(), "progress": locked.progress, "status": locked.status}
+    locked.date, locked.description, locked.progress, locked.status = date, clean, progress, status
+    locked.full_clean()
+    locked.save(update_fields=["date", "description", "progress", "status"])
+    _pages_stale(proposal)
+    audit_record(
+        actor=actor,
+        action="proposal.milestone.edit",
+        target=proposal,
+        detail={
+            "milestone": locked.pk,
+            "from": before,
+            "to": {"date": date.isoformat(), "progress": progress, "status": status},
+        },
+    )
+    return locked
+
+
+def _files_go_after_commit(names: list[str]) -> None:
+    for name in names:
+        transaction.on_commit(partial(file_delete, name))
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, actor: User) -> None:
+    """Take a step off the timeline, with its documents; the progress bar goes back to the latest one left."""
+    locked = _locked_milestone(milestone)
+    proposal = Proposal.objects.get(pk=locked.proposal_id)
+    _refuse_if(milestone_refusal(actor, proposal))
+    files = list(locked.attachments.values_list("stored_name", flat=True))
+    detail = {
+        "milestone": locked.pk,
+        "date": locked.date.isoformat(),
+        "progress": locked.progress,
+        "status": locked.status,
+        "attachments": len(files),
+    }
+    locked.delete()
+    _files_go_after_commit(files)
+    _pages_stale(proposal)
+    audit_record(actor=actor, action="proposal.milestone.delete", target=proposal, detail=detail)
+
+
 def attachment_add(*, proposal: Proposal, actor: User, upload: Upload) -> Attachment:
     """Attach a document or picture to a proposal or bill itself."""
     _refuse_if(attachment_refusal(actor, proposal))
@@ -236,3 +304,58 @@ def attachment_add(*, proposal: Proposal, actor: User, upload: Upload) -> Attach
         return attachment
 
     return _or_delete(stored, write)
+
+
+def _locked_attachment(attachment: Attachment) -> Attachment:
+    locked = Attachment.objects.select_for_update().filter(pk=attachment.pk).first()
+    if locked is None:
+        raise NotFound(_("This document is no longer attached."))
+    return locked
+
+
+@transaction.atomic
+def attachment_edit(*, attachment: Attachment, actor: User, name: str, alt_text: str = "") -> Attachment:
+    """Rename a document, or describe a picture better; whoever may attach one to that part may."""
+    locked = _locked_attachment(attachment)
+    proposal = Proposal.objects.get(pk=locked.proposal_id)
+    _refuse_if(attachment_change_refusal(actor, locked, proposal=proposal))
+    clean_name = plain_text(name)[:ORIGINAL_NAME_MAX]
+    clean_alt = plain_text(alt_text)[:ALT_TEXT_MAX] if locked.kind == AttachmentKind.IMAGE else ""
+    errors: dict[str, str] = {}
+    if not clean_name:
+        errors["name"] = _("Give the document a name.")
+    if locked.kind == AttachmentKind.IMAGE and not clean_alt:
+        errors["alt_text"] = _("Describe the image in a few words for people who cannot see it.")
+    if errors:
+        raise ValidationError(errors)
+    before = {"name": locked.original_name, "alt_text": locked.alt_text}
+    locked.original_name, locked.alt_text = clean_name, clean_alt
+    locked.full_clean()
+    locked.save(update_fields=["original_name", "alt_text"])
+    _pages_stale(proposal)
+    audit_record(
+        actor=actor,
+        action="proposal.attachment.edit",
+        target=proposal,
+        detail={"attachment": locked.pk, "from": before, "to": {"name": clean_name, "alt_text": clean_alt}},
+    )
+    return locked
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, actor: User) -> None:
+    """Remove a document from the proposal, its answer or its milestone; the file goes once that is committed."""
+    locked = _locked_attachment(attachment)
+    proposal = Proposal.objects.get(pk=locked.proposal_id)
+    _refuse_if(attachment_change_refusal(actor, locked, proposal=proposal))
+    detail = {
+        "attachment": locked.pk,
+        "name": locked.original_name,
+        "answer": locked.answer_id,
+        "milestone": locked.milestone_id,
+    }
+    stored_name = locked.stored_name
+    locked.delete()
+    _files_go_after_commit([stored_name])
+    _pages_stale(proposal)
+    audit_record(actor=actor, action="proposal.attachment.delete", target=proposal, detail=detail)

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -28,11 +30,12 @@ from decide.refusals import Refused
 from decide.rich_text import editable_text
 from decide.uploads import download_name, file_response
 from proposals.models import ProcessPage, Proposal
+from proposals.permissions import can_view_proposal
 from proposals.selectors import proposal_for_viewer
 
 from . import permissions, selectors, services
-from .forms import AnswerForm, AttachmentForm, MilestoneForm, OutcomeFilterForm
-from .models import Attachment
+from .forms import AnswerForm, AttachmentEditForm, AttachmentForm, MilestoneEditForm, MilestoneForm, OutcomeFilterForm
+from .models import Attachment, AttachmentKind, Milestone
 
 DATA_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
@@ -177,6 +180,150 @@ def attachment_add(request: HttpRequest, page: ProcessPage, proposal_id: int) ->
         act=act,
         done=_("The document is attached."),
         anchor="#documents",
+    )
+
+
+def _seen(request: HttpRequest, proposal: Proposal) -> ProcessPage:
+    """The process page of a proposal the viewer may see (anyone else: as missing as the proposal is to them)."""
+    if not can_view_proposal(request.user, proposal):
+        raise Http404
+    page: ProcessPage = proposal.process
+    return page
+
+
+def _delete_action(
+    request: HttpRequest,
+    proposal: Proposal,
+    *,
+    refusal: Refused | None,
+    title: str,
+    what: str,
+    explanation: str,
+    act: Callable[[], object],
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """GET asks to confirm (a plain form, no script needed); POST removes and goes back to the proposal."""
+    page = _seen(request, proposal)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    detail_url = page.proposal_url(proposal)
+    if refusal is not None:
+        return refusal_response(request, refusal, back_url=detail_url)
+    if request.method == "POST":
+        try:
+            act()
+        except Refused as refused:
+            return refusal_response(request, refused, back_url=detail_url)
+        messages.success(request, done)
+        return HttpResponseRedirect(detail_url + anchor)
+    context = {"proposal": proposal, "detail_url": detail_url, "title": title, "what": what, "explanation": explanation}
+    return _render(page, request, "proposals/followup/confirm_delete.html", context)
+
+
+def _milestone(milestone_id: int) -> Milestone:
+    return get_object_or_404(Milestone.objects.select_related("proposal__process"), pk=milestone_id)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user_or_ip", rate="20/m", method="POST", block=True)
+def milestone_edit(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = _milestone(milestone_id)
+    proposal = milestone.proposal
+    initial = {f: getattr(milestone, f) for f in ("date", "description", "progress", "status")}
+    return _form_action(
+        request,
+        _seen(request, proposal),
+        proposal,
+        refusal=permissions.milestone_refusal(request.user, proposal),
+        form_class=MilestoneEditForm,
+        template="proposals/followup/milestone_form.html",
+        act=lambda data, upload: services.milestone_edit(
+            milestone=milestone,
+            actor=_account(request),
+            date=data["date"],
+            description=data["description"],
+            progress=data["progress"],
+            status=data["status"],
+        ),
+        done=_("The milestone is corrected."),
+        anchor="#implementation",
+        extra={"form_kwargs": {"initial": initial}, "context": {"milestone": milestone}},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user_or_ip", rate="20/m", method="POST", block=True)
+def milestone_delete(request: HttpRequest, milestone_id: int) -> HttpResponse:
+    milestone = _milestone(milestone_id)
+    proposal = milestone.proposal
+    return _delete_action(
+        request,
+        proposal,
+        refusal=permissions.milestone_refusal(request.user, proposal),
+        title=_("Delete this milestone?"),
+        what=f"{date_format(milestone.date)} · {milestone.progress}% · {milestone.description}",
+        explanation=_("It leaves the timeline with its documents; the progress bar shows the latest milestone left."),
+        act=lambda: services.milestone_delete(milestone=milestone, actor=_account(request)),
+        done=_("The milestone is deleted."),
+        anchor="#implementation",
+    )
+
+
+def _attachment(attachment_id: int) -> Attachment:
+    return get_object_or_404(Attachment.objects.select_related("proposal__process"), pk=attachment_id)
+
+
+def _part_anchor(attachment: Attachment) -> str:
+    """Where the document is shown on the proposal page."""
+    if attachment.answer_id is not None:
+        return "#answer"
+    return "#implementation" if attachment.milestone_id is not None else "#documents"
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user_or_ip", rate="20/m", method="POST", block=True)
+def attachment_edit(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    attachment = _attachment(attachment_id)
+    proposal = attachment.proposal
+    image = attachment.kind == AttachmentKind.IMAGE
+    return _form_action(
+        request,
+        _seen(request, proposal),
+        proposal,
+        refusal=permissions.attachment_change_refusal(request.user, attachment, proposal=proposal),
+        form_class=AttachmentEditForm,
+        template="proposals/followup/attachment_form.html",
+        act=lambda data, upload: services.attachment_edit(
+            attachment=attachment, actor=_account(request), name=data["name"], alt_text=data.get("alt_text") or ""
+        ),
+        done=_("The document is updated."),
+        anchor=_part_anchor(attachment),
+        extra={
+            "form_kwargs": {
+                "image": image,
+                "initial": {"name": attachment.original_name, "alt_text": attachment.alt_text},
+            },
+            "context": {"attachment": attachment},
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user_or_ip", rate="20/m", method="POST", block=True)
+def attachment_delete(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    attachment = _attachment(attachment_id)
+    proposal = attachment.proposal
+    return _delete_action(
+        request,
+        proposal,
+        refusal=permissions.attachment_change_refusal(request.user, attachment, proposal=proposal),
+        title=_("Delete this document?"),
+        what=attachment.original_name,
+        explanation=_("It is no longer shown on the proposal, and its file is deleted."),
+        act=lambda: services.attachment_delete(attachment=attachment, actor=_account(request)),
+        done=_("The document is deleted."),
+        anchor=_part_anchor(attachment),
     )
 
 

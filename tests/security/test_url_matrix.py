@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from accounts.models import CensusImport, User
 from accounts.roles import ADMINISTRATOR, MODERATOR, OFFICER
-from proposals.followup.models import Attachment
+from proposals.followup.models import Attachment, Milestone
 from proposals.models import ProcessPage
 from tests.factories import (
     CommentFactory,
@@ -248,6 +248,20 @@ def _build_world() -> World:
             uploaded_by=administrator,
         )
         world.objects[("attachment", state)] = {"attachment_id": attachment.pk, "name": "acta.pdf"}
+    followed = {
+        "accepted": ProposalFactory(process=process, author=author, status="accepted"),
+        "hidden": ProposalFactory(process=process, author=author, status="hidden", status_before_hidden="accepted"),
+    }
+    for state in STATES["milestone"]:
+        milestone = Milestone.objects.create(
+            proposal=followed[state],
+            date=now.date(),
+            description="Expediente técnico",
+            progress=30,
+            status="in_progress",
+            created_by=administrator,
+        )
+        world.objects[("milestone", state)] = {"milestone_id": milestone.pk}
 
     from votes.models import Booth
 

@@ -504,6 +504,64 @@ def write_followup(payloads: Sequence[str]) -> list[Visit]:
     return visits
 
 
+def write_followup_changes(payloads: Sequence[str]) -> list[Visit]:
+    """A corrected milestone's description; a document renamed, a picture described anew (their edit forms)."""
+    import io
+
+    from proposals.followup import services as followup
+    from proposals.followup.models import Attachment, Milestone
+    from tests.proposals.followup.files import pdf, png
+
+    process = process_page()
+    user = UserFactory(roles=[ADMINISTRATOR])
+    admin = _client(user)
+    anonymous = _client()
+    visits = []
+    for note, name, alt in list(zip(payloads, _rotate(payloads, 1), _rotate(payloads, 2), strict=True))[::4]:
+        proposal = ProposalFactory(process=process, status="accepted")
+        milestone = Milestone.objects.create(
+            proposal=proposal,
+            date=timezone.localdate(),
+            description="Obra",
+            progress=10,
+            status="planned",
+            created_by=user,
+        )
+        document = followup.attachment_add(
+            proposal=proposal, actor=user, upload=followup.Upload(file=io.BytesIO(pdf()), name="acta.pdf")
+        )
+        picture = followup.attachment_add(
+            proposal=proposal,
+            actor=user,
+            upload=followup.Upload(file=io.BytesIO(png()), name="foto.png", alt_text="Foto"),
+        )
+        edit = reverse("proposals:milestone_edit", args=[milestone.pk])
+        data = {"date": "2027-01-01", "description": short(note, 2000), "progress": 50, "status": "in_progress"}
+        edited = admin.post(edit, data)
+        _assert_posted(edited, f"milestone {note!r}")
+        renamed = admin.post(reverse("proposals:attachment_edit", args=[document.pk]), {"name": short(name, 200)})
+        _assert_posted(renamed, f"document name {name!r}")
+        described = admin.post(
+            reverse("proposals:attachment_edit", args=[picture.pk]),
+            {"name": short(name, 200), "alt_text": short(alt, 250)},
+        )
+        _assert_posted(described, f"alt text {alt!r}")
+        base = process.get_url() + f"{proposal.pk}/"
+        visits += [
+            Visit(anonymous, base),
+            Visit(admin, base),
+            Visit(admin, edit),
+            Visit(admin, reverse("proposals:milestone_delete", args=[milestone.pk])),
+            Visit(admin, reverse("proposals:attachment_edit", args=[picture.pk])),
+            Visit(admin, reverse("proposals:attachment_delete", args=[document.pk])),
+        ]
+        for response, url in ((edited, edit), (renamed, reverse("proposals:attachment_edit", args=[document.pk]))):
+            if response.status_code == 400:  # nothing left once cleaned: the form again, with what was typed
+                visits.append(Visit(admin, url, response))
+    assert Attachment.objects.filter(proposal__process=process).exists()
+    return visits
+
+
 def write_audit_log(payloads: Sequence[str]) -> list[Visit]:
     """Reasons and details in the audit log (administrators' view), and its filter echoing what was typed."""
     moderator = UserFactory(roles=[MODERATOR])
@@ -535,6 +593,9 @@ XSS_FIELDS.extend(
         XssField("in-app notification text (proposal title, replier's name)", write_notifications),
         XssField("newsletter subject and rich text (administrator), its email", write_newsletters),
         XssField("official answer, responsible body, milestone, picture alt text (administrator)", write_followup),
+        XssField(
+            "corrected milestone, renamed document, picture described anew (administrator)", write_followup_changes
+        ),
         XssField("audit log reasons and details, its filter (administrator)", write_audit_log),
     ]
 )

@@ -68,6 +68,9 @@ STATES: dict[str | None, tuple[str, ...]] = {
     "bill": ("upcoming", "open"),
     # A PDF attached to a proposal (proposals.followup): of the published proposal, and of the hidden one.
     "attachment": ("published", "hidden"),
+    # A milestone (proposals.followup): of an accepted proposal (administrators record and correct those), and of
+    # a hidden one (no longer followed up: refused even to administrators).
+    "milestone": ("accepted", "hidden"),
 }
 
 Cells = str | dict[str, str]
@@ -345,6 +348,29 @@ ROUTES: dict[str, Route] = {
     # A hidden proposal's files are as missing as the proposal, except to moderators and administrators.
     "proposals:attachment_file": Route(
         on="attachment", GET={"published": "ok", "hidden": "404 404 404 404 ok ok 404"}, POST="405"
+    ),
+    # Correcting or removing a document or a milestone: whoever may add one (administrators here); the others are
+    # refused (403) once they can see the proposal, anonymous visitors asked to sign in. An empty correction is a
+    # 400; a delete asks on GET (a confirmation page) and removes on POST.
+    "proposals:attachment_edit": Route(
+        on="attachment",
+        GET={"published": "login 403 403 403 403 ok 403", "hidden": "404 404 404 404 403 ok 404"},
+        POST={"published": "login 403 403 403 403 400 403", "hidden": "404 404 404 404 403 400 404"},
+    ),
+    "proposals:attachment_delete": Route(
+        on="attachment",
+        GET={"published": "login 403 403 403 403 ok 403", "hidden": "404 404 404 404 403 ok 404"},
+        POST={"published": "login 403 403 403 403 redirect 403", "hidden": "404 404 404 404 403 redirect 404"},
+    ),
+    "proposals:milestone_edit": Route(
+        on="milestone",
+        GET={"accepted": "login 403 403 403 403 ok 403", "hidden": "404 404 404 404 403 403 404"},
+        POST={"accepted": "login 403 403 403 403 400 403", "hidden": "404 404 404 404 403 403 404"},
+    ),
+    "proposals:milestone_delete": Route(
+        on="milestone",
+        GET={"accepted": "login 403 403 403 403 ok 403", "hidden": "404 404 404 404 403 403 404"},
+        POST={"accepted": "login 403 403 403 403 redirect 403", "hidden": "404 404 404 404 403 403 404"},
     ),
     # --- proposals: debate (the comments' author is another citizen) ------------------------------------
     "proposals:comment_create": Route(
