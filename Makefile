@@ -39,6 +39,11 @@ upgrade: | $(BIN)/python
 messages-compiled: $(STAMP)
 	$(BIN)/python manage.py compile_translations
 
+# Emails go to files, one per batch, in EMAIL_FILE_PATH (default sent-mail/, git-ignored): the demo data
+# queues hundreds of notifications, which the console backend printed whole over the logins.
+# EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend make run prints them again.
+MAIL_FILES := django.core.mail.backends.filebased.EmailBackend
+run: export EMAIL_BACKEND ?= $(MAIL_FILES)
 run: $(STAMP) messages-compiled
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
@@ -46,6 +51,7 @@ run: $(STAMP) messages-compiled
 	@echo ""
 	@echo "Decide is running on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	@$(BIN)/python manage.py demo_logins
+	@if [ "$$EMAIL_BACKEND" = "$(MAIL_FILES)" ]; then echo "Emails (sign-up confirmations, notifications) are written to files in $${EMAIL_FILE_PATH:-$(CURDIR)/sent-mail}/ (newest last), not printed here."; fi
 	@# close_polls keeps polls in step with the calendar (cron does it in production); the worker sends
 	@# notifications and runs census imports (the background queue); both stop with the server.
 	@$(BIN)/python manage.py close_polls --every 60 & closer=$$!; \
