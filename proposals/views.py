@@ -23,6 +23,7 @@ from decide.rich_text import editable_text
 
 from . import permissions, selectors, services
 from .events import process_cache_scope
+from .followup.selectors import overdue_among
 from .forms import ProposalFilterForm, ProposalForm, ReasonForm
 from .models import Phase, ProcessPage, Proposal
 
@@ -76,13 +77,17 @@ def process_index(request: HttpRequest, page: ProcessPage) -> HttpResponse:
     now_phases = page.current_phases()
     proposals = list(page_obj.object_list)
     comment_counts = selectors.public_comment_counts([proposal.pk for proposal in proposals])
+    overdue = overdue_among(page, [proposal.pk for proposal in proposals])
     context = {
         "filter_form": form,
         "filters": filters,
         "page_obj": page_obj,
         "proposals": proposals,
-        # Each card: the proposal and its public comment count; progress is drawn against the process threshold.
-        "proposal_cards": [(proposal, comment_counts.get(proposal.pk, 0)) for proposal in proposals],
+        # Each card: the proposal, its public comment count and whether its answer is overdue; progress is drawn
+        # against the process threshold.
+        "proposal_cards": [
+            (proposal, comment_counts.get(proposal.pk, 0), proposal.pk in overdue) for proposal in proposals
+        ],
         "threshold": selectors.process_support_threshold(page),
         "supports_open": Phase.SUPPORTS in now_phases,
         "query_string": query_string.urlencode(),

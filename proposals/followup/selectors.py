@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -48,6 +49,17 @@ def is_overdue(proposal: Proposal, today: date | None = None) -> bool:
     if due is None or proposal.status not in ANSWERABLE_STATUSES or due >= (today or timezone.localdate()):
         return False
     return not Answer.objects.filter(proposal=proposal).exists()
+
+
+def overdue_among(process: ProcessPage, proposal_ids: Iterable[int], today: date | None = None) -> set[int]:
+    """Which of these proposals of `process` owe an overdue answer: one query for a whole list page (none before
+    the process's answer date), so each card can show it without asking again."""
+    today = today or timezone.localdate()
+    ids = list(proposal_ids)
+    if not ids or process.answers_due_on is None or process.answers_due_on >= today:
+        return set()
+    overdue = Proposal.objects.filter(pk__in=ids, process=process).filter(overdue_q(today))
+    return set(overdue.values_list("pk", flat=True))
 
 
 def answer_of(proposal: Proposal) -> Answer | None:
