@@ -49,13 +49,32 @@ _REMOVED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u202a-\u202e\u2060-
 _INVISIBLE = re.compile("[\u00ad\u034f\u115f\u1160\u180e\u200c-\u200f\u2800\u3164\uffa0]")
 
 
+def _plain_once(value: str) -> str:
+    stripped: str = bleach.clean(_DROPPED_WITH_CONTENT.sub("", value), tags=set(), strip=True)
+    # bleach serialises HTML: its text comes back with &amp; &lt; &gt;, which are not what was typed.
+    text = _REMOVED.sub("", html.unescape(stripped)).strip()
+    return text if _INVISIBLE.sub("", text).strip() else ""
+
+
+# Readings of text that decodes to more markup ("&amp;lt;b&amp;gt;") before giving up on its escapes.
+_MAX_READINGS = 8
+
+
 def plain_text(value: str) -> str:
     """The text of `value` with every tag removed, NOT escaped: store it as is, templates escape at output.
 
     Returns "" when nothing visible is left, so "required" checks refuse a title made of
     zero-width or bidirectional-control characters.
+
+    Stable: an edit form shows the stored text, and sending it back unchanged must store it again,
+    so text that decodes to markup ("&lt;b&gt;x&lt;/b&gt;" gives "<b>x</b>") is read again until
+    nothing changes ("x").
     """
-    stripped: str = bleach.clean(_DROPPED_WITH_CONTENT.sub("", value), tags=set(), strip=True)
-    # bleach serialises HTML: its text comes back with &amp; &lt; &gt;, which are not what was typed.
-    text = _REMOVED.sub("", html.unescape(stripped)).strip()
-    return text if _INVISIBLE.sub("", text).strip() else ""
+    text = _plain_once(value)
+    for _reading in range(_MAX_READINGS):
+        again = _plain_once(text)
+        if again == text:
+            return text
+        text = again
+    # Escapes nested deeper than anyone types ("&amp;amp;amp;..."): what is left of them goes.
+    return _plain_once(text.replace("&", "").replace("<", ""))

@@ -83,21 +83,44 @@ def test_a_comment_typed_with_paragraphs_links_and_signs_comes_back_as_typed() -
     assert comment.body == stored
 
 
-def test_a_draft_proposal_text_edits_as_text_and_round_trips() -> None:
+def _input_value(page: str, name: str) -> str:
+    match = re.search(rf'<input type="text" name="{name}" value="([^"]*)"', page)
+    assert match is not None, f"no input {name!r}"
+    return html.unescape(match.group(1))
+
+
+@pytest.mark.parametrize(
+    ("typed_title", "stored_title"),
+    [
+        ('Agua & luz "ya" para 3 < 5 caseríos', 'Agua & luz "ya" para 3 < 5 caseríos'),
+        # Plain text that decodes to markup used to change on every save ("<b>Ley</b>", then "Ley").
+        ("&lt;b&gt;Ley&lt;/b&gt; del agua", "Ley del agua"),
+    ],
+)
+def test_a_draft_proposal_edits_as_typed_and_round_trips(typed_title: str, stored_title: str) -> None:
     author = UserFactory()
-    proposal: Proposal = ProposalFactory(
-        author=author, status="draft", body=clean_html("<p>Uno &amp; dos</p><p>Tres</p>")
-    )
+    process = ProposalFactory().process
     client = _client(author)
-    url = proposal.process.proposal_url(proposal, "proposal_edit")
-    page = client.get(url).content.decode()
-    shown = _textarea(page, "body")
-    assert shown == "Uno & dos\n\nTres"
-    data = {"title": proposal.title, "summary": proposal.summary, "body": _as_sent(shown)}
-    assert client.post(url, data).status_code == 302
-    before = proposal.body
-    proposal.refresh_from_db()
-    assert proposal.body == before
+    data = {"title": typed_title, "summary": "Riego & agua < 5 km", "body": _as_sent("Uno & dos\n\nTres")}
+    assert client.post(process.url + "submit/", data).status_code == 302
+    proposal = Proposal.objects.get(author=author)
+    assert proposal.title == stored_title and proposal.body == "<p>Uno &amp; dos</p><p>Tres</p>"
+    url = process.proposal_url(proposal, "proposal_edit")
+    for _ in range(2):
+        page = client.get(url).content.decode()
+        shown = {
+            "title": _input_value(page, "title"),
+            "summary": _textarea(page, "summary"),
+            "body": _textarea(page, "body"),
+        }
+        assert shown == {"title": stored_title, "summary": "Riego & agua < 5 km", "body": "Uno & dos\n\nTres"}
+        assert client.post(url, {**shown, "body": _as_sent(shown["body"])}).status_code == 302
+        proposal.refresh_from_db()
+        assert (proposal.title, proposal.summary, proposal.body) == (
+            stored_title,
+            "Riego & agua < 5 km",
+            "<p>Uno &amp; dos</p><p>Tres</p>",
+        )
 
 
 def test_the_official_answer_edits_as_text_and_round_trips() -> None:
