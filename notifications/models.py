@@ -20,8 +20,15 @@ from .kinds import Channel, Kind
 class Notification(models.Model):
     """One event told to one person: what the in-app centre lists."""
 
+    # No index of its own for either key: the unique constraint (recipient, kind, key) serves lookups by
+    # recipient, and `notification_actor` indexes only the rows that have an actor. Each index is paid by every
+    # row a fan-out writes.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     key = models.CharField(_("event"), max_length=200)
@@ -29,7 +36,7 @@ class Notification(models.Model):
     params = models.JSONField(_("details"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -43,6 +50,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+            # For SET NULL when an account is deleted; most notifications have no actor and stay out of it.
+            models.Index(fields=["actor"], condition=Q(actor__isnull=False), name="notification_actor"),
         ]
 
     def __str__(self) -> str:
@@ -94,7 +103,8 @@ class Delivery(models.Model):
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("not sent")
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    # Indexed by the unique constraint (notification, channel), not by an index of its own.
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -119,7 +129,8 @@ class Delivery(models.Model):
         indexes = [
             # The claim's ORDER BY (next_attempt_at, id) walks this index: no sort of every pending row per batch.
             models.Index(fields=["next_attempt_at", "id"], condition=Q(state="pending"), name="delivery_due"),
-            models.Index(fields=["state", "channel"], name="delivery_state"),
+            # The digest's rows only: a delivery sent at once (most of them) never enters or leaves this index.
+            models.Index(fields=["notification"], condition=Q(state="digest"), name="delivery_digest"),
         ]
 
     def __str__(self) -> str:

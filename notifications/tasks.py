@@ -29,7 +29,9 @@ SEND_BUDGET_S = 30.0
 
 @task(backend=BACKEND, queue_name=QUEUE)
 def event_fan_out_task(event_id: int) -> int:
-    told = event_fan_out(event_id=event_id)
+    # Sending is queued as each chunk commits: with several workers, the first emails leave while the rest
+    # of a large audience is still being written (a single worker takes the queued sends in turn).
+    told = event_fan_out(event_id=event_id, chunk_committed=deliveries_send_enqueue)
     deliveries_send_enqueue()
     return told
 

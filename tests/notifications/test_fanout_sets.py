@@ -139,3 +139,57 @@ def test_the_merged_email_is_the_message_django_would_build_for_that_person(sett
         assert sent.message()["To"] == person.email
     connection = get_connection("django.core.mail.backends.console.EmailBackend", stream=io.StringIO())
     assert connection.send_messages([by_address[str(first.email)]]) == 1
+
+
+def test_sending_is_queued_as_each_chunk_commits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With several workers, the first emails of a large audience leave while the rest is still being written."""
+    monkeypatch.setattr(fanout, "CHUNK", 2)
+    UserFactory.create_batch(5, first_name="Regante")
+    sql, params = User.objects.filter(first_name="Regante").values(recipient=F("pk")).query.sql_with_params()
+    event = NotificationEvent.objects.create(
+        kind=Kind.PHASE_OPENED,
+        key="phase:5",
+        params={"process": "Agua", "phase": "Voto"},
+        recipient_query=sql,
+        recipient_query_params=list(params),
+    )
+    pending_when_queued: list[int] = []
+
+    def queued() -> None:
+        pending_when_queued.append(Delivery.objects.filter(notification__key="phase:5").count())
+
+    assert fanout.event_fan_out(event_id=event.pk, chunk_committed=queued) == 5
+    # Chunks of two, two and one: a send is queued after each chunk but the last (the task queues that one),
+    # and each time the chunk's deliveries are already committed.
+    assert pending_when_queued == [2, 4]
+
+
+def test_unsubscribe_links_are_what_django_signing_gives(settings: Any) -> None:
+    """The batch signer keys its HMAC once; the links are byte for byte `signing.dumps`, so old links still work."""
+    from django.core import signing
+
+    from notifications.tokens import SALT, unsubscribe_signer, unsubscribe_token
+
+    signer = unsubscribe_signer()
+    for user_id, kind in ((1, Kind.PROPOSAL_ANSWERED.value), (987654321, "*"), (42, Kind.NEWSLETTER.value)):
+        token = unsubscribe_token(user_id=user_id, kind=kind, signer=signer)
+        assert token == signing.dumps([user_id, kind], salt=SALT, compress=True)
+        assert unsubscribe_token_read(token) == unsubscribe_token_read(signing.dumps([user_id, kind], salt=SALT))
+        read = unsubscribe_token_read(token)
+        assert read is not None and (read.user_id, read.kind) == (user_id, kind)
+    settings.SECRET_KEY = "another-secret-" + "x" * 40  # a link signed with another key is refused
+    assert unsubscribe_token_read(unsubscribe_token(user_id=1, kind="*", signer=signer)) is None
+
+
+def test_the_claim_reads_each_event_once_not_each_row(django_assert_max_num_queries: Any, settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for person in UserFactory.create_batch(30, preferred_language="es"):
+        notification = Notification.objects.create(
+            recipient=person, kind=Kind.PROPOSAL_ANSWERED, key="answer:8", params={"proposal": "Pozo"}, url="/p/8/"
+        )
+        Delivery.objects.create(notification=notification, channel="email")
+    delivery._renders = None  # a fresh minute: the event's text is read and rendered within this batch
+    # The claim, the event's params (once), the outcome, the savepoint-free transaction: not one query per row.
+    with django_assert_max_num_queries(6):
+        assert delivery.deliveries_send_due() == 30
+    assert len(mail.outbox) == 30 and all("Pozo" in message.body for message in mail.outbox)
