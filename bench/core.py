@@ -21,6 +21,7 @@ SMOKE: dict[str, Any] = {
     "stats_ballots": 20_000,
     "census_rows": 5_000,
     "notify_followers": 2_000,
+    "notify_workers": 2,
     "repeats": 3,
 }
 FULL: dict[str, Any] = {
@@ -36,6 +37,7 @@ FULL: dict[str, Any] = {
     "stats_ballots": 1_000_000,
     "census_rows": 1_000_000,
     "notify_followers": 100_000,
+    "notify_workers": 2,
     "repeats": 5,
 }
 
