@@ -73,10 +73,15 @@ def census_import_enqueue_after_commit(*, census_import_id: int, path: Path) -> 
     def enqueue() -> None:
         try:
             result = census_import_task.enqueue(census_import_id, str(path))
-            # So the sweep knows it waits in the queue; a worker that already claimed it wrote the same id.
-            CensusImport.objects.filter(pk=census_import_id, task_id="").update(task_id=str(result.id))
         except Exception:  # the queue is the database: when it refuses, the sweep ends the import and says so
             logger.exception("census import %s not queued", census_import_id)
+            path.unlink(missing_ok=True)  # document numbers in clear: no task will read them
+            return
+        try:
+            # So the sweep knows it waits in the queue; a worker that already claimed it wrote the same id.
+            CensusImport.objects.filter(pk=census_import_id, task_id="").update(task_id=str(result.id))
+        except Exception:  # the task records its id itself when a worker starts it
+            logger.exception("census import %s: its task id was not recorded", census_import_id)
 
     transaction.on_commit(enqueue)
 

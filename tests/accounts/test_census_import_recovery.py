@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -251,3 +252,21 @@ def test_the_queued_task_is_recorded_and_claims_the_import_once(
     census_import.refresh_from_db()
     assert (census_import.status, census_import.attempts) == ("done", 1)
     assert not upload.exists()  # the import ended: nobody needs the file
+
+
+@pytest.mark.django_db
+def test_a_queue_that_refuses_the_import_leaves_no_file_behind(
+    upload: Path, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    census_import = census_import_create(file_name="padron.csv", started_by=None)
+
+    def refuse(*args: object) -> None:
+        raise RuntimeError("queue down")
+
+    monkeypatch.setattr(census_tasks, "census_import_task", SimpleNamespace(enqueue=refuse))
+    with django_capture_on_commit_callbacks(execute=True):
+        census_import_enqueue_after_commit(census_import_id=census_import.pk, path=upload)
+
+    assert not upload.exists()
+    census_import.refresh_from_db()
+    assert (census_import.status, census_import.task_id) == ("pending", "")  # the sweep ends it after a while
