@@ -74,6 +74,16 @@ def find_supportable_proposal(page: Page) -> str:
     raise AssertionError("no proposal of the supports process can be supported" + shown(page))
 
 
+def test_two_task_workers_share_the_queue_and_only_the_first_runs_the_clock(topology: Topology) -> None:
+    """TASK_WORKERS (2 by default): a large event's emails are sent by both; the sweep and digests by one.
+
+    Before the journey, whose end stops the topology."""
+    first, second = topology.pid("worker"), topology.pid("worker-2")
+    assert first > 0 and second > 0 and first != second
+    commands = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in (first, second)]
+    assert b"--no-clock" not in commands[0] and b"--no-clock" in commands[1]
+
+
 def test_journey_through_nginx_survives_killed_workers_and_a_graceful_reload(topology: Topology) -> None:
     started = time.monotonic()
     with sync_playwright() as playwright:

@@ -2,8 +2,8 @@
 
 nginx in front (static and media files from disk, buffering, WebSocket upgrade) → gunicorn's
 sync workers for pages and forms, and WS_PROCESSES uvicorn processes for /ws/; the background
-task worker (`manage.py worker`: decide's db_worker with its heartbeat, plus the notifications
-sweep and digests) and the `close_polls` clock. All
+task workers (TASK_WORKERS of `manage.py worker`, 2 by default: decide's db_worker with its heartbeat;
+the first also runs the notifications sweep and digests) and the `close_polls` clock. All
 under supervisord, from PyPI, rather than honcho: supervisord restarts a process that dies (a
 killed uvicorn comes back and its viewers reconnect), where honcho stops everything when one
 process exits. The configuration of both is generated here from deploy/*.template into the run
@@ -70,6 +70,12 @@ class Command(BaseCommand):
             help="where the generated configuration, pid files and sockets go",
         )
         parser.add_argument("--ws-processes", type=int, default=int(env("WS_PROCESSES", "2")))
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=int(env("TASK_WORKERS", "2")),
+            help="background task workers (they claim deliveries with SKIP LOCKED; the first also runs the clock)",
+        )
         parser.add_argument("--tls-cert", default=env("SERVE_TLS_CERT", ""), help="certificate: nginx serves HTTPS")
         parser.add_argument("--tls-key", default=env("SERVE_TLS_KEY", ""))
         parser.add_argument(
@@ -187,7 +193,13 @@ class Command(BaseCommand):
             ],
             # notifications' `worker`: decide's db_worker (heartbeat, request ids) on the "background"
             # queues, plus its sweep of what a killed worker left and the daily digests.
-            Program("worker", shlex.join([python, manage, "worker"]), stopwaitsecs=60),  # a task in progress ends
+            # A task in progress ends (stopwaitsecs). The first worker also sweeps and queues the digests; the
+            # others only take tasks: a large event's emails are sent by all of them at once.
+            Program("worker", shlex.join([python, manage, "worker"]), stopwaitsecs=60),
+            *[
+                Program(f"worker-{number}", shlex.join([python, manage, "worker", "--no-clock"]), stopwaitsecs=60)
+                for number in range(2, max(options["task_workers"], 1) + 1)
+            ],
             Program("clock", shlex.join([python, manage, "close_polls", "--every", "60"])),
         ]
         supervisord_conf = run_dir / "supervisord.conf"
