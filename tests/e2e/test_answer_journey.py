@@ -111,9 +111,9 @@ def test_the_council_answers_and_the_work_is_followed_to_the_end(open_window: Ca
     button(admin.page, "publish the answer")
     answer = admin.page.locator("#answer")
     expect(answer, shown(admin.page)).to_contain_text(body)
-    expect(answer.get_by_role("link", name="acuerdo-del-consejo.pdf"), shown(admin.page)).to_be_visible()
+    expect(answer.get_by_role("link", name="acuerdo-del-consejo.pdf", exact=True), shown(admin.page)).to_be_visible()
     check_page(admin.page, admin.log, "20 answer published with its pdf", axe=False)
-    pdf_link = answer.get_by_role("link", name="acuerdo-del-consejo.pdf")
+    pdf_link = answer.get_by_role("link", name="acuerdo-del-consejo.pdf", exact=True)
     response = admin.page.request.get(str(pdf_link.get_attribute("href")))
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["x-content-type-options"] == "nosniff"
