@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 
+# Tests hold their transaction open while a browser renders the pages they wrote (tests/security/xss.py):
+# on a slow, busy machine that passed PostgreSQL's idle-in-transaction limit (60 s in production), which
+# ended the connection mid-test. Read by .base when it builds the session options.
+os.environ.setdefault("DB_IDLE_IN_TRANSACTION_TIMEOUT", "600")
+
 from .base import *  # noqa: F403
 
 DEBUG = False

@@ -103,7 +103,10 @@ def write_proposals(payloads: Sequence[str]) -> list[Visit]:
         if response.status_code == 400:  # empty once cleaned: refused, and the form shows what was typed
             refused.append(Visit(writer, submit, response))
     proposals = list(Proposal.objects.filter(process=process))
-    assert len(proposals) > len(payloads) // 3, f"only {len(proposals)} proposals were accepted"
+    # A sanity floor, not a rule: titles are plain text read until stable (decide.sanitize.plain_text), so a title
+    # of entity-encoded markup ("&lt;script&gt;…") is now markup too and is refused when nothing else is left;
+    # the refused forms are visited as well (they echo what was typed).
+    assert len(proposals) > len(payloads) // 4, f"only {len(proposals)} proposals were accepted"
     visits = [
         *refused,
         # Fetched now: once published (below) the author may no longer edit it.
