@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -40,6 +42,18 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def rate_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One fixed moment for django-ratelimit, so a test that counts requests up to a limit cannot fail by time.
+
+    The limiter counts in fixed windows (a minute, an hour) whose ends fall anywhere, jittered per key:
+    a slow run (CI's took 28 minutes) can cross one mid-test, the count starts again, and the request that
+    should be refused passes. The limit itself, keys and counting are untouched.
+    """
+    frozen = time.time()
+    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: frozen))
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def test_future_birth_date_is_a_form_error(citizen_client: Client, record: Censu
 
 
 def test_attempts_are_limited_per_account(
-    citizen: User, citizen_client: Client, record: CensusRecord, settings: pytest.FixtureRequest
+    citizen: User, citizen_client: Client, record: CensusRecord, settings: pytest.FixtureRequest, rate_window: None
 ) -> None:
     settings.CENSUS_VERIFY_RATE_USER = "3/h"  # type: ignore[attr-defined]
     for _attempt in range(3):
@@ -99,7 +99,9 @@ def test_attempts_are_limited_per_account(
     assert citizen.census_record is None
 
 
-def test_attempts_are_limited_per_address(record: CensusRecord, settings: pytest.FixtureRequest) -> None:
+def test_attempts_are_limited_per_address(
+    record: CensusRecord, settings: pytest.FixtureRequest, rate_window: None
+) -> None:
     settings.CENSUS_VERIFY_RATE_IP = "2/h"  # type: ignore[attr-defined]
     for _person in range(2):
         client = Client()

@@ -178,7 +178,7 @@ def test_blocked_authors_comments_are_not_shown() -> None:
     assert "Spam spam" not in english().get(proposal_page_url(c.proposal)).content.decode()
 
 
-def test_posting_too_fast_gets_a_429_with_words() -> None:
+def test_posting_too_fast_gets_a_429_with_words(rate_window: None) -> None:
     proposal = ProposalFactory()
     client = signed_in(UserFactory())
     url = reverse("proposals:comment_create", args=[proposal.pk])
@@ -202,7 +202,7 @@ def test_a_reply_to_a_comment_of_another_proposal_is_refused() -> None:
     assert Comment.objects.count() == 1
 
 
-def test_one_address_cannot_flood_the_debate_through_many_accounts() -> None:
+def test_one_address_cannot_flood_the_debate_through_many_accounts(rate_window: None) -> None:
     proposal = ProposalFactory()
     url = reverse("proposals:comment_create", args=[proposal.pk])
     statuses = []

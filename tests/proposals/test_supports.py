@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -232,11 +230,8 @@ def test_concurrent_supports_by_many_people_all_count() -> None:
 
 
 @pytest.mark.django_db
-def test_support_requests_are_rate_limited(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_support_requests_are_rate_limited(settings: Any, rate_window: None) -> None:
     settings.RATELIMIT_ENABLE = True
-    # One fixed moment: a slow run must not cross the limiter's one-minute window and reset the count.
-    frozen = time.time()
-    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: frozen))
     proposal = ProposalFactory()
     client = _client(VerifiedUserFactory())
     statuses = [_support(client, proposal).status_code for _ in range(31)]

@@ -157,7 +157,7 @@ def test_blocked_account_is_refused() -> None:
     assert_refused(confirm(login(voter), poll, ballot_data(poll, voter)), 403, "blocked")
 
 
-def test_casting_is_rate_limited(settings: object) -> None:
+def test_casting_is_rate_limited(rate_window: None) -> None:
     poll = PollFactory()
     voter = VerifiedUserFactory()
     client = login(voter)
