@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,7 +33,9 @@ from .services import (
 def notification_list(request: HttpRequest) -> HttpResponse:
     assert request.user.pk is not None  # login_required
     page = Paginator(inbox(request.user.pk), INBOX_PAGE).get_page(request.GET.get("page"))
-    language = request.user.preferred_language
+    # A page speaks the language it is read in (the header's choice): emails and texts, which arrive
+    # unasked, use the account's preferred language instead.
+    language = translation.get_language() or request.user.preferred_language
     items = [
         (notification, texts.inapp_text(kind=notification.kind, params=notification.params, language=language))
         for notification in page.object_list

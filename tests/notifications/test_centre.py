@@ -38,6 +38,15 @@ def test_the_centre_lists_my_notifications_in_my_language_and_the_header_counts_
     assert "data-unread-count>2<" in page
 
 
+def test_the_centre_speaks_the_language_the_page_is_read_in() -> None:
+    owner = UserFactory(preferred_language="es")  # emails and texts in Spanish
+    _notice(owner, "a:1", "Agua")
+    client = _client(owner)
+    assert "“Agua” has an official answer." in client.get("/notifications/").content.decode()
+    spanish = client.get("/notifications/", headers={"accept-language": "es"}).content.decode()
+    assert "has an official answer" not in spanish and "Agua" in spanish
+
+
 def test_reading_one_and_all_with_plain_forms() -> None:
     owner = UserFactory()
     first, second = _notice(owner, "a:1"), _notice(owner, "a:2")
