@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -238,3 +239,22 @@ def test_support_requests_are_rate_limited(settings: Any, rate_window: None) -> 
     assert statuses[0] == 302 and set(statuses[1:30]) == {409}
     assert statuses[30] == 429
     assert Support.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_count_says_the_goal_was_reached_once_it_passes_the_threshold(english: None) -> None:
+    proposal = ProposalFactory()
+    CensusRecordFactory.create_batch(150)
+    client = Client()
+    detail = client.get(proposal.process.url + f"{proposal.pk}/").content.decode()
+    threshold = int(re.search(r'<progress class="progress" max="(\d+)"', detail)[1])  # type: ignore[index]
+    assert threshold >= 2
+    Proposal.objects.filter(pk=proposal.pk).update(support_count=threshold - 1)
+    for url in (proposal.process.url + f"{proposal.pk}/", proposal.process.url):
+        page = " ".join(client.get(url).content.decode().split())
+        assert f"of {threshold} supports needed to go to a vote" in page
+    Proposal.objects.filter(pk=proposal.pk).update(support_count=threshold + 40)
+    for url in (proposal.process.url + f"{proposal.pk}/", proposal.process.url):
+        page = " ".join(client.get(url).content.decode().split())
+        assert f"supports: the goal of {threshold} is reached, enough to go to a vote" in page
+        assert "supports needed" not in page  # never "42 of 2 supports needed"
