@@ -60,7 +60,10 @@ class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]  # subscripting fa
         fields = ["display_name", "preferred_language", "declared_gender", "declared_district"]
         field_classes = {"display_name": DisplayNameField}
         help_texts = {
-            "preferred_language": _("Notifications, emails and text messages reach you in this language."),
+            "preferred_language": _(
+                "Emails and text messages reach you in this language. Pages, your notifications included, "
+                "follow the language chosen at the top of the page."
+            ),
             "declared_gender": _("Optional. Only used, anonymously, to check that everyone takes part equally."),
             "declared_district": _("Optional. Once you verify against the census, the census data is used instead."),
         }
