@@ -76,6 +76,8 @@ def test_a_reply_reaches_the_person_live_and_without_javascript(open_window: Cal
     check_page(lucia.page, lucia.log, "16 notification centre")
     button(lucia.page, "mark all as read")
     expect(centre.get_by_text("0 unread notifications"), shown(lucia.page)).to_be_visible()
+    # Nothing unread: no red "0" in the header (the badge is hidden, and stays hidden whatever its class says).
+    expect(lucia.page.get_by_role("navigation", name="Main").locator("[data-unread-badge]")).to_be_hidden()
 
     # Without JavaScript: another reply, a reload, the header count, plain forms in the centre.
     plain = open_window(javascript=False)
