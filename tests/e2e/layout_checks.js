@@ -55,6 +55,34 @@
       }
     });
   }
+  // Checkboxes and radio buttons: the first line of the label sits beside its box, not above or below it.
+  for (const box of controls.filter(el => el.matches('input[type=checkbox], input[type=radio]'))) {
+    const label = box.closest('label') || (box.id && document.querySelector(`label[for="${CSS.escape(box.id)}"]`));
+    if (!label || !visible(label)) continue;
+    // The first words of the label (its text, not the box a wrapping label holds).
+    const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT, {acceptNode: t => t.data.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP});
+    const text = walker.nextNode();
+    if (!text) continue;
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    const first = [...range.getClientRects()].find(r => r.width > 1 && r.height > 1);
+    if (!first) continue;
+    const b = box.getBoundingClientRect();
+    const level = Math.abs((first.top + first.bottom) / 2 - (b.top + b.bottom) / 2) <= Math.max(b.height, first.height) / 2 + 2;
+    const beside = first.left >= b.right - 2 || first.right <= b.left + 2;
+    if (!level || !beside) problems.push(`${box.type} ${name(box)}: its label ${name(label)} starts ${level ? 'on top of' : 'on another line than'} the box`);
+  }
+  // Drop-downs on a wide screen: the chosen option reads whole (a phone may have to cut a long one short).
+  if (!phone) {
+    const ruler = document.createElement('canvas').getContext('2d');
+    for (const select of controls.filter(el => el.tagName === 'SELECT' && !el.multiple && el.selectedOptions.length)) {
+      const style = getComputedStyle(select);
+      ruler.font = style.font;
+      const words = ruler.measureText(select.selectedOptions[0].text.trim()).width;
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;  // the arrow
+      if (words > room + 1) problems.push(`cut short: ${name(select)} shows ${Math.round(room)} of the ${Math.round(words)} px its choice "${select.selectedOptions[0].text.trim().slice(0, 40)}" needs`);
+    }
+  }
   if (phone) {
     // A link inside a sentence is exempt (WCAG 2.5.8's inline exception): its block holds more text than the link.
     const inline = el => {
