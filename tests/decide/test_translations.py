@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext
 import re
 import shutil
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -87,14 +88,13 @@ def test_catalogue_header_names_the_language_and_its_plural_rule(language: str) 
 
 
 @pytest.mark.skipif(not (shutil.which("xgettext") and shutil.which("msgmerge")), reason="GNU gettext is not installed")
-def test_no_string_of_the_source_is_missing_from_the_catalogues(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_no_string_of_the_source_is_missing_from_the_catalogues(monkeypatch: pytest.MonkeyPatch) -> None:
     """What `make messages` would extract now is already in the committed catalogues, translated."""
     # makemessages writes each file's strings to the first locale path whose parent folder holds the file,
     # so the copy must sit directly in the project folder (hidden: makemessages does not walk into it).
-    copy = Path(settings.BASE_DIR) / f".locale-check-{tmp_path.name}"
-    shutil.copytree(LOCALE_DIR, copy, ignore=shutil.ignore_patterns("*.mo"))
+    # A name of its own: CI runs the SQLite and PostgreSQL passes side by side, in the same folder.
+    copy = Path(tempfile.mkdtemp(prefix=".locale-check-", dir=settings.BASE_DIR))
+    shutil.copytree(LOCALE_DIR, copy, ignore=shutil.ignore_patterns("*.mo"), dirs_exist_ok=True)
     before = {language: (LOCALE_DIR / language / "LC_MESSAGES" / "django.po").read_bytes() for language in TRANSLATED}
     monkeypatch.chdir(settings.BASE_DIR)
     try:
